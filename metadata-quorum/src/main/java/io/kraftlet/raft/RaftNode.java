@@ -1,0 +1,723 @@
+package io.kraftlet.raft;
+
+import io.kraftlet.log.RaftLog;
+import io.kraftlet.log.SnapshotStore;
+import io.kraftlet.raft.message.BeginQuorumEpochRequest;
+import io.kraftlet.raft.message.BeginQuorumEpochResponse;
+import io.kraftlet.raft.message.EndQuorumEpochRequest;
+import io.kraftlet.raft.message.EndQuorumEpochResponse;
+import io.kraftlet.raft.message.Errors;
+import io.kraftlet.raft.message.FetchRequest;
+import io.kraftlet.raft.message.FetchResponse;
+import io.kraftlet.raft.message.FetchSnapshotRequest;
+import io.kraftlet.raft.message.FetchSnapshotResponse;
+import io.kraftlet.raft.message.RaftMessage;
+import io.kraftlet.raft.message.RaftRequest;
+import io.kraftlet.raft.message.RaftResponse;
+import io.kraftlet.raft.message.VoteRequest;
+import io.kraftlet.raft.message.VoteResponse;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalInt;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * The KRaft-style Raft core of one node: pure, single-threaded and deterministic. Its inputs
+ * are messages ({@link #handleMessage}), the passage of time ({@link #tick}), appends
+ * ({@link #append}), flush completions ({@link #handleFlushed}) and a few commands; each input
+ * returns one {@link RaftEffects} for the driver to carry out. It never reads a clock, starts a
+ * thread or touches a socket. It reads and appends the {@link RaftLog} it is given
+ * synchronously, but never counts data as durable until the driver reports a flush.
+ *
+ * <p>Election and replication rules live here and in {@link ReplicationHandler}; role changes
+ * happen only in {@link QuorumState}; deliveries to listeners in {@link ListenerDelivery}.
+ *
+ * <p>Threading: not thread-safe; the driver thread makes every call.
+ */
+public final class RaftNode {
+    final int nodeId;
+    final String clusterId;
+    final RaftConfig config;
+    final RaftLog log;
+    final SnapshotStore snapshots;
+    final Random random;
+    final Set<PlantedBug> bugs;
+    final QuorumState quorum;
+    final ReplicationHandler replication;
+    final ListenerDelivery delivery;
+
+    /** Largest offset known committed, exclusive; never decreases while the node runs. */
+    long highWatermark;
+    /** The log end offset that a completed flush made durable on this node. */
+    long flushedEndOffset;
+    boolean flushInFlight;
+    private long nextCorrelationId = 1;
+    private final ArrayDeque<PendingAppend> pendingAppends = new ArrayDeque<>();
+
+    private final List<Outbound> outbox = new ArrayList<>();
+    final List<ListenerEvent> listenerEvents = new ArrayList<>();
+    private final List<AppendResult> appendResults = new ArrayList<>();
+
+    private record PendingAppend(long requestId, long lastOffset) {
+    }
+
+    private RaftNode(Builder builder) {
+        this.nodeId = builder.nodeId;
+        this.clusterId = Objects.requireNonNull(builder.clusterId, "clusterId");
+        this.config = Objects.requireNonNull(builder.config, "config");
+        this.log = Objects.requireNonNull(builder.log, "log");
+        this.snapshots = Objects.requireNonNull(builder.snapshots, "snapshots");
+        this.random = Objects.requireNonNull(builder.random, "random");
+        this.bugs = builder.bugs.isEmpty() ? EnumSet.noneOf(PlantedBug.class) : EnumSet.copyOf(builder.bugs);
+        this.quorum = new QuorumState(nodeId, Objects.requireNonNull(builder.voters, "voters"), config, random,
+                builder.electionState, builder.nowMs);
+        // A snapshot holds only committed data, so everything below the log start is committed.
+        this.highWatermark = log.startOffset();
+        // What the log holds after a restart is not known to be durable until flushed again.
+        this.flushedEndOffset = log.startOffset();
+        this.replication = new ReplicationHandler(this);
+        this.delivery = new ListenerDelivery(this);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ---------------------------------------------------------------- inputs
+
+    /** Handles one message from node {@code from}. */
+    public RaftEffects handleMessage(int from, RaftMessage message, long nowMs) {
+        if (message instanceof RaftRequest request) {
+            handleRequest(from, request, nowMs);
+        } else {
+            handleResponse(from, (RaftResponse) message, nowMs);
+        }
+        return finishStep(nowMs);
+    }
+
+    /** Lets time pass: fires every timer due at {@code nowMs}. */
+    public RaftEffects tick(long nowMs) {
+        EpochState state = quorum.current();
+        if (state instanceof UnattachedState unattached) {
+            if (quorum.isVoter() && nowMs >= unattached.electionDeadlineMs()) {
+                becomeProspective(nowMs);
+            }
+        } else if (state instanceof ProspectiveState prospective) {
+            if (prospective.backingOff() ? nowMs >= prospective.backoffUntilMs()
+                    : nowMs >= prospective.electionDeadlineMs()) {
+                if (prospective.backingOff()) {
+                    becomeProspective(nowMs);
+                } else {
+                    prospective.startBackoff(nowMs + quorum.backoffMs(prospective.retries()));
+                }
+            }
+        } else if (state instanceof CandidateState candidate) {
+            if (candidate.backingOff() && nowMs >= candidate.backoffUntilMs()) {
+                becomeProspective(nowMs);
+            } else if (!candidate.backingOff() && nowMs >= candidate.electionDeadlineMs()) {
+                candidate.startBackoff(nowMs + quorum.backoffMs(candidate.retries()));
+            }
+        } else if (state instanceof LeaderState leader) {
+            tickLeader(leader, nowMs);
+        } else if (state instanceof FollowerState follower) {
+            if (nowMs >= follower.fetchDeadlineMs()) {
+                if (quorum.isVoter()) {
+                    becomeProspective(nowMs);
+                } else {
+                    quorum.transitionToUnattached(follower.epoch(), OptionalInt.empty(), nowMs);
+                }
+            }
+        } else if (state instanceof ResignedState resigned) {
+            if (nowMs >= resigned.electionDeadlineMs()) {
+                becomeProspective(nowMs);
+            } else if (nowMs >= resigned.resendAtMs) {
+                sendEndQuorumEpoch(resigned, nowMs);
+            }
+        }
+        return finishStep(nowMs);
+    }
+
+    /**
+     * Appends records on the leader. The answer comes as an {@link AppendResult} with this
+     * {@code requestId}: at once when refused, else once the records commit or leadership is
+     * lost.
+     */
+    public RaftEffects append(long requestId, List<byte[]> records, long nowMs) {
+        if (!(quorum.current() instanceof LeaderState leader)) {
+            appendResults.add(new AppendResult(requestId, AppendResult.Status.NOT_LEADER, -1, quorum.leaderAndEpoch()));
+            return finishStep(nowMs);
+        }
+        int size = BatchAccumulator.sizeOf(records);
+        BatchAccumulator accumulator = leader.accumulator();
+        if (records.isEmpty() || !accumulator.fitsInOneBatch(size)) {
+            appendResults.add(new AppendResult(requestId, AppendResult.Status.INVALID_RECORDS, -1, quorum.leaderAndEpoch()));
+        } else if (accumulator.wouldOverflow(size)) {
+            appendResults.add(new AppendResult(requestId, AppendResult.Status.BACK_PRESSURE, -1, quorum.leaderAndEpoch()));
+        } else {
+            long lastOffset = accumulator.append(records, size, nowMs).lastOffset();
+            pendingAppends.add(new PendingAppend(requestId, lastOffset));
+        }
+        return finishStep(nowMs);
+    }
+
+    /** The flush the core asked for completed; {@code durableEndOffset} is now durable. */
+    public RaftEffects handleFlushed(long durableEndOffset, long nowMs) {
+        flushInFlight = false;
+        flushedEndOffset = Math.max(flushedEndOffset, Math.min(durableEndOffset, log.endOffset()));
+        return finishStep(nowMs);
+    }
+
+    /** Registers a listener; it starts at the latest snapshot or offset 0. */
+    public RaftEffects registerListener(int listenerId, long nowMs) {
+        delivery.register(listenerId);
+        return finishStep(nowMs);
+    }
+
+    /**
+     * Stores the state machine's snapshot of everything below {@code endOffset} and deletes
+     * the log prefix it covers. {@code endOffset} must be committed, on a batch boundary, and
+     * beyond the current log start.
+     */
+    public RaftEffects createSnapshot(long endOffset, byte[] data, long nowMs) {
+        if (endOffset > highWatermark) {
+            throw new IllegalArgumentException("snapshot end offset " + endOffset
+                    + " is above the high watermark " + highWatermark + ": only committed data may be snapshotted");
+        }
+        if (endOffset <= log.startOffset()) {
+            throw new IllegalArgumentException("snapshot end offset " + endOffset
+                    + " is not beyond the log start offset " + log.startOffset());
+        }
+        SnapshotId id = new SnapshotId(endOffset, log.epochOf(endOffset - 1));
+        snapshots.write(new SnapshotStore.Snapshot(id, data.clone()));
+        log.deletePrefixTo(id);
+        return finishStep(nowMs);
+    }
+
+    /**
+     * Graceful shutdown: a leader resigns and tells the voters who should follow it (so the
+     * next election starts at once instead of after a timeout). Other roles have nothing to do.
+     */
+    public RaftEffects shutdown(long nowMs) {
+        if (quorum.current() instanceof LeaderState) {
+            resign(nowMs);
+        }
+        return finishStep(nowMs);
+    }
+
+    // ---------------------------------------------------------------- queries
+
+    public int nodeId() {
+        return nodeId;
+    }
+
+    public EpochState state() {
+        return quorum.current();
+    }
+
+    public int epoch() {
+        return quorum.epoch();
+    }
+
+    public LeaderAndEpoch leaderAndEpoch() {
+        return quorum.leaderAndEpoch();
+    }
+
+    public long highWatermark() {
+        return highWatermark;
+    }
+
+    public long flushedEndOffset() {
+        return flushedEndOffset;
+    }
+
+    public VoterSet voters() {
+        return quorum.voters();
+    }
+
+    public String clusterId() {
+        return clusterId;
+    }
+
+    // ---------------------------------------------------------------- requests
+
+    private void handleRequest(int from, RaftRequest request, long nowMs) {
+        if (!clusterId.equals(request.clusterId())) {
+            send(from, errorResponse(request, Errors.INCONSISTENT_CLUSTER_ID));
+            return;
+        }
+        if (request instanceof VoteRequest vote) {
+            handleVoteRequest(from, vote, nowMs);
+        } else if (request instanceof BeginQuorumEpochRequest begin) {
+            handleBeginQuorumEpochRequest(from, begin, nowMs);
+        } else if (request instanceof EndQuorumEpochRequest end) {
+            handleEndQuorumEpochRequest(from, end, nowMs);
+        } else if (request instanceof FetchRequest fetch) {
+            replication.handleFetchRequest(from, fetch, nowMs);
+        } else if (request instanceof FetchSnapshotRequest fetchSnapshot) {
+            replication.handleFetchSnapshotRequest(from, fetchSnapshot, nowMs);
+        }
+    }
+
+    /** The answer a request gets when it is refused before being looked at. */
+    RaftResponse errorResponse(RaftRequest request, Errors error) {
+        LeaderAndEpoch leader = quorum.leaderAndEpoch();
+        int leaderId = leader.leaderIdOrNil();
+        int epoch = leader.epoch();
+        long correlationId = request.correlationId();
+        if (request instanceof VoteRequest vote) {
+            return new VoteResponse(correlationId, error, leaderId, epoch, false, vote.preVote());
+        } else if (request instanceof BeginQuorumEpochRequest) {
+            return new BeginQuorumEpochResponse(correlationId, error, leaderId, epoch);
+        } else if (request instanceof EndQuorumEpochRequest) {
+            return new EndQuorumEpochResponse(correlationId, error, leaderId, epoch);
+        } else if (request instanceof FetchRequest) {
+            return FetchResponse.error(correlationId, error, leaderId, epoch);
+        } else {
+            return FetchSnapshotResponse.error(correlationId, error, leaderId, epoch,
+                    ((FetchSnapshotRequest) request).snapshotId());
+        }
+    }
+
+    private void handleVoteRequest(int from, VoteRequest request, long nowMs) {
+        if (!quorum.isVoter() || !quorum.voters().contains(request.candidateId()) || request.candidateId() != from) {
+            send(from, errorResponse(request, Errors.INCONSISTENT_VOTER_SET));
+            return;
+        }
+        if (request.candidateEpoch() > quorum.epoch() && !request.preVote()) {
+            becomeUnattached(request.candidateEpoch(), OptionalInt.empty(), nowMs);
+        }
+        boolean granted = request.candidateEpoch() >= quorum.epoch() && decideVote(request, nowMs);
+        if (granted && !request.preVote() && quorum.current().election().votedId().isEmpty()) {
+            quorum.transitionToUnattached(quorum.epoch(), OptionalInt.of(request.candidateId()), nowMs);
+        }
+        LeaderAndEpoch leader = quorum.leaderAndEpoch();
+        send(from, new VoteResponse(request.correlationId(), Errors.NONE, leader.leaderIdOrNil(), leader.epoch(),
+                granted, request.preVote()));
+    }
+
+    /**
+     * The vote rules. Either way the candidate's log must be at least as up to date as ours
+     * (last epoch, then end offset), or it could lack committed entries. A pre-vote is granted
+     * only when we hear from no live leader, so a node that was cut off cannot unseat a
+     * healthy one. A real vote is granted at most once per epoch, never by a node that knows
+     * the epoch's leader or stands itself.
+     */
+    private boolean decideVote(VoteRequest request, long nowMs) {
+        OffsetAndEpoch candidateLog = new OffsetAndEpoch(request.lastOffset(), request.lastOffsetEpoch());
+        boolean logUpToDate = bugs.contains(PlantedBug.VOTE_WITHOUT_LOG_CHECK)
+                || candidateLog.compareTo(log.endOffsetAndEpoch()) >= 0;
+        if (!logUpToDate) {
+            return false;
+        }
+        EpochState state = quorum.current();
+        if (request.preVote()) {
+            boolean liveLeader = state instanceof LeaderState
+                    || (state instanceof FollowerState follower && follower.hasLiveLeader(nowMs));
+            return !liveLeader;
+        }
+        if (state instanceof UnattachedState || state instanceof ProspectiveState) {
+            OptionalInt voted = state.election().votedId();
+            return voted.isEmpty() || voted.getAsInt() == request.candidateId();
+        }
+        return false;
+    }
+
+    private void handleBeginQuorumEpochRequest(int from, BeginQuorumEpochRequest request, long nowMs) {
+        if (!quorum.voters().contains(request.leaderId()) || request.leaderId() != from) {
+            send(from, errorResponse(request, Errors.INCONSISTENT_VOTER_SET));
+            return;
+        }
+        Errors error = Errors.NONE;
+        if (request.leaderEpoch() < quorum.epoch()) {
+            error = Errors.FENCED_LEADER_EPOCH;
+        } else {
+            maybeFollow(request.leaderEpoch(), request.leaderId(), nowMs);
+        }
+        LeaderAndEpoch leader = quorum.leaderAndEpoch();
+        send(from, new BeginQuorumEpochResponse(request.correlationId(), error, leader.leaderIdOrNil(), leader.epoch()));
+    }
+
+    private void handleEndQuorumEpochRequest(int from, EndQuorumEpochRequest request, long nowMs) {
+        if (!quorum.voters().contains(request.leaderId()) || request.leaderId() != from) {
+            send(from, errorResponse(request, Errors.INCONSISTENT_VOTER_SET));
+            return;
+        }
+        Errors error = Errors.NONE;
+        if (request.leaderEpoch() < quorum.epoch()) {
+            error = Errors.FENCED_LEADER_EPOCH;
+        } else {
+            maybeFollow(request.leaderEpoch(), request.leaderId(), nowMs);
+            if (quorum.current() instanceof FollowerState follower && follower.leaderId() == request.leaderId()) {
+                // The first preferred successor starts its election at once; later ones wait
+                // exponentially longer, so the most caught-up voter usually wins.
+                int position = request.preferredSuccessors().indexOf(nodeId);
+                long delayMs = position < 0 ? quorum.electionDeadline(nowMs) - nowMs
+                        : position == 0 ? 0 : Math.min(config.electionBackoffMaxMs(), (long) config.retryBackoffMs() << Math.min(position, 20));
+                follower.markLeaderEnded(nowMs + delayMs);
+            }
+        }
+        LeaderAndEpoch leader = quorum.leaderAndEpoch();
+        send(from, new EndQuorumEpochResponse(request.correlationId(), error, leader.leaderIdOrNil(), leader.epoch()));
+    }
+
+    // ---------------------------------------------------------------- responses
+
+    private void handleResponse(int from, RaftResponse response, long nowMs) {
+        if (response.error() == Errors.INCONSISTENT_CLUSTER_ID || response.error() == Errors.INCONSISTENT_VOTER_SET) {
+            return; // the peer refused us; nothing it says about epochs can be trusted
+        }
+        if (maybeLearnLeader(from, response, nowMs)) {
+            return;
+        }
+        if (response instanceof VoteResponse vote) {
+            handleVoteResponse(from, vote, nowMs);
+        } else if (response instanceof BeginQuorumEpochResponse begin) {
+            if (quorum.current() instanceof LeaderState leader && begin.leaderEpoch() == leader.epoch()
+                    && begin.error() == Errors.NONE) {
+                leader.acknowledgeBeginQuorum(from);
+            }
+        } else if (response instanceof EndQuorumEpochResponse end) {
+            if (quorum.current() instanceof ResignedState resigned && end.leaderEpoch() == resigned.epoch()) {
+                resigned.unacknowledged().remove(from);
+            }
+        } else if (response instanceof FetchResponse fetch) {
+            replication.handleFetchResponse(from, fetch, nowMs);
+        } else if (response instanceof FetchSnapshotResponse fetchSnapshot) {
+            replication.handleFetchSnapshotResponse(from, fetchSnapshot, nowMs);
+        }
+    }
+
+    /**
+     * Every response names the responder's epoch and leader. A newer epoch moves this node
+     * there (following the leader if one is named); a leader named for our own epoch ends an
+     * election we were running. Returns true if the role changed, so the response is stale.
+     */
+    private boolean maybeLearnLeader(int from, RaftResponse response, long nowMs) {
+        int epoch = response.leaderEpoch();
+        int leaderId = response.leaderId();
+        boolean knownLeader = leaderId >= 0 && leaderId != nodeId && quorum.voters().contains(leaderId);
+        if (quorum.current() instanceof ProspectiveState prospective && epoch == prospective.epoch()
+                && prospective.abandonedLeaderId().equals(OptionalInt.of(leaderId)) && from != leaderId) {
+            knownLeader = false; // hearsay about the leader we gave up on; see ProspectiveState
+        }
+        if (epoch > quorum.epoch()) {
+            if (knownLeader) {
+                becomeFollower(epoch, leaderId, nowMs);
+            } else {
+                becomeUnattached(epoch, OptionalInt.empty(), nowMs);
+            }
+            return true;
+        }
+        if (epoch == quorum.epoch() && knownLeader) {
+            EpochState state = quorum.current();
+            if (state instanceof UnattachedState || state instanceof ProspectiveState || state instanceof CandidateState) {
+                becomeFollower(epoch, leaderId, nowMs);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void handleVoteResponse(int from, VoteResponse response, long nowMs) {
+        EpochState state = quorum.current();
+        if (state instanceof ProspectiveState prospective && response.preVote()
+                && response.correlationId() >= prospective.firstCorrelationId && !prospective.backingOff()) {
+            if (response.voteGranted()) {
+                prospective.preVotes().recordGrant(from);
+            } else {
+                prospective.preVotes().recordRejection(from);
+            }
+            if (prospective.preVotes().won()) {
+                becomeCandidate(nowMs);
+            } else if (prospective.preVotes().lost()) {
+                prospective.startBackoff(nowMs + quorum.backoffMs(prospective.retries()));
+            }
+        } else if (state instanceof CandidateState candidate && !response.preVote()
+                && response.leaderEpoch() == candidate.epoch() && !candidate.backingOff()) {
+            if (response.voteGranted()) {
+                candidate.votes().recordGrant(from);
+            } else {
+                candidate.votes().recordRejection(from);
+            }
+            if (candidate.votes().won()) {
+                becomeLeader(nowMs);
+            } else if (candidate.votes().lost()) {
+                candidate.startBackoff(nowMs + quorum.backoffMs(candidate.retries()));
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- role changes
+
+    private void becomeProspective(long nowMs) {
+        abandonLeadership();
+        ProspectiveState prospective = quorum.transitionToProspective(nowMs);
+        prospective.firstCorrelationId = nextCorrelationId;
+        if (prospective.preVotes().won()) {
+            becomeCandidate(nowMs); // a single voter needs nobody's pre-vote
+            return;
+        }
+        sendVoteRequests(prospective.epoch() + 1, true);
+    }
+
+    private void becomeCandidate(long nowMs) {
+        CandidateState candidate = quorum.transitionToCandidate(nowMs);
+        if (candidate.votes().won()) {
+            becomeLeader(nowMs);
+            return;
+        }
+        sendVoteRequests(candidate.epoch(), false);
+    }
+
+    private void sendVoteRequests(int candidateEpoch, boolean preVote) {
+        OffsetAndEpoch last = log.endOffsetAndEpoch();
+        for (int voter : quorum.voters().ids()) {
+            if (voter != nodeId) {
+                send(voter, new VoteRequest(clusterId, newCorrelationId(), nodeId, candidateEpoch, last.epoch(),
+                        last.offset(), preVote));
+            }
+        }
+    }
+
+    /**
+     * Takes office: the epoch starts at the current log end with a leader-change record, which
+     * the leader must commit before anything else of its epoch or of earlier epochs counts as
+     * committed.
+     */
+    private void becomeLeader(long nowMs) {
+        long epochStartOffset = log.endOffset();
+        LeaderState leader = quorum.transitionToLeader(epochStartOffset, nowMs);
+        byte[] leaderChange = ControlRecords.leaderChange(nodeId, quorum.voters().ids());
+        log.append(new Batch(epochStartOffset, leader.epoch(), nowMs, true, List.of(leaderChange)));
+        sendBeginQuorumEpoch(leader, nowMs);
+    }
+
+    private void sendBeginQuorumEpoch(LeaderState leader, long nowMs) {
+        for (int voter : leader.unackedBeginQuorum()) {
+            send(voter, new BeginQuorumEpochRequest(clusterId, newCorrelationId(), nodeId, leader.epoch()));
+        }
+        leader.beginQuorumResendAtMs = nowMs + config.beginQuorumEpochResendMs();
+    }
+
+    private void tickLeader(LeaderState leader, long nowMs) {
+        if (leader.lostQuorum(nowMs, config.checkQuorumTimeoutMs())) {
+            resign(nowMs);
+            return;
+        }
+        if (!leader.unackedBeginQuorum().isEmpty() && nowMs >= leader.beginQuorumResendAtMs) {
+            sendBeginQuorumEpoch(leader, nowMs);
+        }
+        replication.expireParkedFetches(leader, nowMs);
+    }
+
+    private void resign(long nowMs) {
+        List<Integer> successors = ((LeaderState) quorum.current()).preferredSuccessors();
+        abandonLeadership();
+        ResignedState resigned = quorum.transitionToResigned(successors, nowMs);
+        sendEndQuorumEpoch(resigned, nowMs);
+    }
+
+    private void sendEndQuorumEpoch(ResignedState resigned, long nowMs) {
+        for (int voter : resigned.unacknowledged()) {
+            send(voter, new EndQuorumEpochRequest(clusterId, newCorrelationId(), nodeId, resigned.epoch(),
+                    resigned.preferredSuccessors()));
+        }
+        resigned.resendAtMs = nowMs + config.requestTimeoutMs();
+    }
+
+    /** Follows {@code leaderId} in {@code epoch} unless this node already does. */
+    void maybeFollow(int epoch, int leaderId, long nowMs) {
+        EpochState state = quorum.current();
+        if (epoch == state.epoch() && (state instanceof FollowerState || state instanceof LeaderState
+                || state instanceof ResignedState)) {
+            return; // the leader of this epoch is already known; at most one exists
+        }
+        becomeFollower(epoch, leaderId, nowMs);
+    }
+
+    void becomeFollower(int epoch, int leaderId, long nowMs) {
+        abandonLeadership();
+        quorum.transitionToFollower(epoch, leaderId, nowMs);
+    }
+
+    void becomeUnattached(int epoch, OptionalInt votedId, long nowMs) {
+        abandonLeadership();
+        quorum.transitionToUnattached(epoch, votedId, nowMs);
+    }
+
+    /**
+     * Leaving the leader role: appends not yet committed get LEADERSHIP_LOST (they may still
+     * commit under the next leader), and held fetches are answered so followers look elsewhere.
+     */
+    private void abandonLeadership() {
+        if (!(quorum.current() instanceof LeaderState leader)) {
+            return;
+        }
+        for (PendingAppend pending : pendingAppends) {
+            appendResults.add(new AppendResult(pending.requestId(), AppendResult.Status.LEADERSHIP_LOST,
+                    pending.lastOffset(), LeaderAndEpoch.of(-1, leader.epoch())));
+        }
+        pendingAppends.clear();
+        replication.answerParkedFetchesWithError(leader, Errors.NOT_LEADER);
+    }
+
+    // ---------------------------------------------------------------- step plumbing
+
+    long newCorrelationId() {
+        return nextCorrelationId++;
+    }
+
+    void send(int destination, RaftMessage message) {
+        outbox.add(new Outbound(destination, message));
+    }
+
+    void maybeAdvanceHighWatermark(long nowMs) {
+        if (!(quorum.current() instanceof LeaderState leader)) {
+            return;
+        }
+        long ownEnd = bugs.contains(PlantedBug.HW_COUNTS_UNFLUSHED_LEADER) ? log.endOffset() : flushedEndOffset;
+        leader.updateOwnEndOffset(ownEnd, nowMs);
+        leader.computeHighWatermark(highWatermark, bugs).ifPresent(hw -> {
+            highWatermark = hw;
+            replication.completeParkedFetches(leader, nowMs);
+        });
+    }
+
+    private RaftEffects finishStep(long nowMs) {
+        if (quorum.current() instanceof LeaderState leader) {
+            List<Batch> ready = leader.accumulator().drain(nowMs);
+            for (Batch batch : ready) {
+                log.append(batch);
+            }
+            maybeAdvanceHighWatermark(nowMs);
+            if (!ready.isEmpty()) {
+                replication.completeParkedFetches(leader, nowMs);
+            }
+        }
+        replication.maybeSendFetch(nowMs);
+        boolean flush = !flushInFlight && log.endOffset() > flushedEndOffset;
+        if (flush) {
+            flushInFlight = true;
+        }
+        while (!pendingAppends.isEmpty() && pendingAppends.peek().lastOffset() < highWatermark) {
+            PendingAppend committed = pendingAppends.poll();
+            appendResults.add(new AppendResult(committed.requestId(), AppendResult.Status.COMMITTED,
+                    committed.lastOffset(), quorum.leaderAndEpoch()));
+        }
+        boolean backlog = delivery.deliver();
+        long wakeupAtMs = backlog ? nowMs : Math.max(nowMs, nextTimerMs(nowMs));
+        RaftEffects effects = new RaftEffects(quorum.takePendingPersist(), flush, outbox, listenerEvents,
+                appendResults, wakeupAtMs);
+        outbox.clear();
+        listenerEvents.clear();
+        appendResults.clear();
+        return effects;
+    }
+
+    private long nextTimerMs(long nowMs) {
+        EpochState state = quorum.current();
+        long next = Long.MAX_VALUE;
+        if (state instanceof UnattachedState unattached) {
+            next = quorum.isVoter() ? unattached.electionDeadlineMs() : replication.nextFetchTimerMs(nowMs);
+        } else if (state instanceof ProspectiveState prospective) {
+            next = prospective.backingOff() ? prospective.backoffUntilMs() : prospective.electionDeadlineMs();
+        } else if (state instanceof CandidateState candidate) {
+            next = candidate.backingOff() ? candidate.backoffUntilMs() : candidate.electionDeadlineMs();
+        } else if (state instanceof LeaderState leader) {
+            next = Math.min(leader.accumulator().nextDrainMs(), leader.nextCheckQuorumMs(nowMs, config.checkQuorumTimeoutMs()));
+            if (!leader.unackedBeginQuorum().isEmpty()) {
+                next = Math.min(next, leader.beginQuorumResendAtMs);
+            }
+            next = Math.min(next, replication.nextParkedFetchDeadlineMs(leader));
+        } else if (state instanceof FollowerState follower) {
+            next = Math.min(follower.fetchDeadlineMs(), replication.nextFetchTimerMs(nowMs));
+        } else if (state instanceof ResignedState resigned) {
+            next = resigned.electionDeadlineMs();
+            if (!resigned.unacknowledged().isEmpty()) {
+                next = Math.min(next, resigned.resendAtMs);
+            }
+        }
+        return next;
+    }
+
+    /** Builds a node. Everything but planted bugs is required. */
+    public static final class Builder {
+        private int nodeId = -1;
+        private String clusterId;
+        private RaftConfig config = RaftConfig.DEFAULT;
+        private VoterSet voters;
+        private RaftLog log;
+        private SnapshotStore snapshots;
+        private ElectionState electionState = ElectionState.INITIAL;
+        private Random random;
+        private long nowMs;
+        private final Set<PlantedBug> bugs = EnumSet.noneOf(PlantedBug.class);
+
+        public Builder nodeId(int nodeId) {
+            this.nodeId = nodeId;
+            return this;
+        }
+
+        public Builder clusterId(String clusterId) {
+            this.clusterId = clusterId;
+            return this;
+        }
+
+        public Builder config(RaftConfig config) {
+            this.config = config;
+            return this;
+        }
+
+        public Builder voters(VoterSet voters) {
+            this.voters = voters;
+            return this;
+        }
+
+        public Builder log(RaftLog log) {
+            this.log = log;
+            return this;
+        }
+
+        public Builder snapshots(SnapshotStore snapshots) {
+            this.snapshots = snapshots;
+            return this;
+        }
+
+        /** The election state persisted before the last stop (initial when new). */
+        public Builder electionState(ElectionState electionState) {
+            this.electionState = electionState;
+            return this;
+        }
+
+        /** The source of all randomness (election timeouts, back-off): seed it in tests. */
+        public Builder random(Random random) {
+            this.random = random;
+            return this;
+        }
+
+        public Builder nowMs(long nowMs) {
+            this.nowMs = nowMs;
+            return this;
+        }
+
+        /** Test-only: switches on a deliberate protocol bug; see {@link PlantedBug}. */
+        public Builder plantBugForTesting(PlantedBug bug) {
+            bugs.add(bug);
+            return this;
+        }
+
+        public RaftNode build() {
+            if (nodeId < 0) {
+                throw new IllegalArgumentException("node.id must be set and >= 0");
+            }
+            if (clusterId == null || clusterId.isBlank()) {
+                throw new IllegalArgumentException("cluster.id must be set");
+            }
+            return new RaftNode(this);
+        }
+    }
+}
