@@ -35,7 +35,9 @@ public final class EpochIndex {
             throw new IllegalArgumentException("batch epoch " + epoch + " at offset " + baseOffset
                     + " is older than the log's last epoch " + lastEpoch);
         }
-        if (last == null || epoch > lastEpoch) {
+        // The first batch of a new epoch starts it; the snapshot's epoch continuing above the
+        // log start needs no entry, since startEpoch already covers it.
+        if (epoch > lastEpoch) {
             startOffsets.put(epoch, baseOffset);
         }
     }

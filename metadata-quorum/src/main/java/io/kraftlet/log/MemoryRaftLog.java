@@ -159,7 +159,7 @@ public final class MemoryRaftLog implements RaftLog {
         long covered = Math.min(Math.min(flushUpTo, flushLimit), endOffset());
         durableEndOffset = Math.max(durableEndOffset, covered);
         flushUpTo = -1;
-        return covered;
+        return durableEndOffset();
     }
 
     public boolean flushUnderWay() {

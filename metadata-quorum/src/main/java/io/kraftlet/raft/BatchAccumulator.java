@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * Collects the leader's appends into batches: a batch is written when it is full
  * ({@code batchMaxBytes}) or when its first record has waited {@code lingerMs}, so one write
- * and one flush cover many appends. Offsets are assigned on acceptance. Bounded: past
- * {@code maxBytes} waiting, appends are refused, never queued without limit.
+ * and one flush cover many appends. Offsets are assigned on acceptance. The leader bounds
+ * what it accepts (see {@link RaftNode#append}), so this buffer holds a bounded amount.
  */
 final class BatchAccumulator {
     /** Outcome of {@link #tryAppend}: the last offset assigned, or a refusal. */
@@ -17,22 +17,19 @@ final class BatchAccumulator {
     private final int epoch;
     private final int lingerMs;
     private final int batchMaxBytes;
-    private final int maxBytes;
     private long nextOffset;
     private final List<Batch> completed = new ArrayList<>();
     private final List<byte[]> open = new ArrayList<>();
     private long openBaseOffset;
     private int openBytes;
-    private int completedBytes;
     private long lingerDeadlineMs = Long.MAX_VALUE;
     private long openSinceMs;
 
-    BatchAccumulator(int epoch, long nextOffset, int lingerMs, int batchMaxBytes, int maxBytes) {
+    BatchAccumulator(int epoch, long nextOffset, int lingerMs, int batchMaxBytes) {
         this.epoch = epoch;
         this.nextOffset = nextOffset;
         this.lingerMs = lingerMs;
         this.batchMaxBytes = batchMaxBytes;
-        this.maxBytes = maxBytes;
     }
 
     /** Bytes one append of these records takes in a batch. */
@@ -47,11 +44,6 @@ final class BatchAccumulator {
     /** Whether an append of this size could ever fit in one batch. */
     boolean fitsInOneBatch(int size) {
         return size + Batch.BATCH_OVERHEAD_BYTES <= batchMaxBytes;
-    }
-
-    /** Whether accepting this many more bytes would pass the bound. */
-    boolean wouldOverflow(int size) {
-        return completedBytes + openBytes + size > maxBytes;
     }
 
     Accepted append(List<byte[]> records, int size, long nowMs) {
@@ -76,7 +68,6 @@ final class BatchAccumulator {
         }
         List<Batch> ready = List.copyOf(completed);
         completed.clear();
-        completedBytes = 0;
         return ready;
     }
 
@@ -90,7 +81,6 @@ final class BatchAccumulator {
 
     private void closeOpenBatch() {
         completed.add(new Batch(openBaseOffset, epoch, openSinceMs, false, open));
-        completedBytes += openBytes + Batch.BATCH_OVERHEAD_BYTES;
         open.clear();
         openBytes = 0;
         lingerDeadlineMs = Long.MAX_VALUE;

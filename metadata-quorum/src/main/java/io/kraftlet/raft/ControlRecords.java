@@ -36,7 +36,7 @@ public final class ControlRecords {
         }
         int leaderId = buffer.getInt();
         int count = buffer.getInt();
-        if (count < 0 || count * 4 != buffer.remaining()) {
+        if (count < 0 || (long) count * 4 != buffer.remaining()) {
             throw new IllegalArgumentException("leader-change record voter count " + count + " does not match its length");
         }
         List<Integer> voters = new ArrayList<>(count);

@@ -56,7 +56,7 @@ public final class LeaderState implements EpochState {
         this.observerProgress = new LinkedHashMap<>(16, 0.75f, true);
         // The leader-change record takes epochStartOffset; user appends follow it.
         this.accumulator = new BatchAccumulator(epoch, epochStartOffset + 1, config.appendLingerMs(),
-                config.batchMaxBytes(), config.accumulatorMaxBytes());
+                config.batchMaxBytes());
     }
 
     @Override
@@ -155,18 +155,26 @@ public final class LeaderState implements EpochState {
     }
 
     /**
-     * When check-quorum must next be evaluated: the first moment a voter that counts as live
-     * now would stop counting, but not before the new leader's grace period ends.
+     * When check-quorum must next be evaluated: the moment the leader would lose its quorum if
+     * no further fetch arrived, and never before the new leader's grace period ends. Voters stop
+     * counting one by one as their last fetch ages past the timeout; the quorum is lost when
+     * fewer than {@code majority - 1} other voters still count.
      */
     long nextCheckQuorumMs(long nowMs, long timeoutMs) {
-        long next = nowMs + timeoutMs;
+        List<Long> expiries = new ArrayList<>();
         for (Map.Entry<Integer, ReplicaProgress> entry : voterProgress.entrySet()) {
-            long expiry = entry.getValue().lastFetchMs() + timeoutMs;
-            if (entry.getKey() != nodeId && entry.getValue().lastFetchMs() >= 0 && expiry > nowMs) {
-                next = Math.min(next, expiry);
+            long lastFetchMs = entry.getValue().lastFetchMs();
+            if (entry.getKey() != nodeId && lastFetchMs >= 0 && lastFetchMs + timeoutMs > nowMs) {
+                expiries.add(lastFetchMs + timeoutMs);
             }
         }
-        return Math.max(next, electedAtMs + timeoutMs);
+        Collections.sort(expiries);
+        int othersNeeded = voters.majority() - 1;
+        if (othersNeeded == 0) {
+            return Long.MAX_VALUE; // a single voter is its own majority
+        }
+        long lostAtMs = expiries.size() < othersNeeded ? nowMs : expiries.get(expiries.size() - othersNeeded);
+        return Math.max(lostAtMs, electedAtMs + timeoutMs);
     }
 
     /** Other voters, most caught up first: whom a resigning leader names as successors. */

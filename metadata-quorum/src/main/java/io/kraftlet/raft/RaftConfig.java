@@ -20,8 +20,9 @@ package io.kraftlet.raft;
  * @param fetchMaxWaitMs how long the leader holds a fetch that has nothing to return
  * @param fetchMaxBytes most bytes of batches in one fetch response
  * @param batchMaxBytes most bytes in one appended batch
- * @param accumulatorMaxBytes most bytes of appends waiting to be written; past it appends are
- *     refused with back-pressure
+ * @param accumulatorMaxBytes most bytes of appends the leader holds accepted but not yet
+ *     committed (waiting in the accumulator, or written and waiting for a majority); past it
+ *     appends are refused with back-pressure, so a leader that cannot commit stops taking data
  * @param snapshotChunkMaxBytes most bytes of a snapshot in one FetchSnapshot response
  * @param maxObservers most observers the leader tracks; the least recently seen is forgotten
  * @param maxBatchesPerDelivery most batches handed to one listener per step, so one step's

@@ -57,12 +57,14 @@ public final class RaftNode {
     boolean flushInFlight;
     private long nextCorrelationId = 1;
     private final ArrayDeque<PendingAppend> pendingAppends = new ArrayDeque<>();
+    /** Bytes of pendingAppends: bounded by accumulatorMaxBytes. */
+    private long uncommittedBytes;
 
     private final List<Outbound> outbox = new ArrayList<>();
     final List<ListenerEvent> listenerEvents = new ArrayList<>();
     private final List<AppendResult> appendResults = new ArrayList<>();
 
-    private record PendingAppend(long requestId, long lastOffset) {
+    private record PendingAppend(long requestId, long lastOffset, int bytes) {
     }
 
     private RaftNode(Builder builder) {
@@ -155,11 +157,13 @@ public final class RaftNode {
         BatchAccumulator accumulator = leader.accumulator();
         if (records.isEmpty() || !accumulator.fitsInOneBatch(size)) {
             appendResults.add(new AppendResult(requestId, AppendResult.Status.INVALID_RECORDS, -1, quorum.leaderAndEpoch()));
-        } else if (accumulator.wouldOverflow(size)) {
+        } else if (uncommittedBytes + size > config.accumulatorMaxBytes()) {
+            // Bounded: a leader that cannot commit (no majority fetching) stops taking data.
             appendResults.add(new AppendResult(requestId, AppendResult.Status.BACK_PRESSURE, -1, quorum.leaderAndEpoch()));
         } else {
             long lastOffset = accumulator.append(records, size, nowMs).lastOffset();
-            pendingAppends.add(new PendingAppend(requestId, lastOffset));
+            pendingAppends.add(new PendingAppend(requestId, lastOffset, size));
+            uncommittedBytes += size;
         }
         return finishStep(nowMs);
     }
@@ -240,6 +244,36 @@ public final class RaftNode {
 
     public String clusterId() {
         return clusterId;
+    }
+
+    /**
+     * Whether a node that was asked to shut down may stop now: true unless it resigned
+     * leadership and some voter has not yet acknowledged the EndQuorumEpoch.
+     */
+    public boolean readyToStop() {
+        return !(quorum.current() instanceof ResignedState resigned) || resigned.unacknowledged().isEmpty();
+    }
+
+    /** Records this node appended as a follower or observer: what the fetch rate meter counts. */
+    public long fetchedRecords() {
+        return replication.fetchedRecords();
+    }
+
+    /** The quorum as this node sees it; replica progress only on the leader. */
+    public QuorumDescription describe() {
+        LeaderAndEpoch leader = quorum.leaderAndEpoch();
+        List<QuorumDescription.ReplicaDescription> voters = new ArrayList<>();
+        List<QuorumDescription.ReplicaDescription> observers = new ArrayList<>();
+        if (quorum.current() instanceof LeaderState leaderState) {
+            leaderState.voterProgress().forEach((id, progress) -> voters.add(describe(id, progress)));
+            leaderState.observerProgress().forEach((id, progress) -> observers.add(describe(id, progress)));
+        }
+        return new QuorumDescription(leader.leaderIdOrNil(), leader.epoch(), highWatermark, voters, observers);
+    }
+
+    private static QuorumDescription.ReplicaDescription describe(int id, ReplicaProgress progress) {
+        return new QuorumDescription.ReplicaDescription(id, progress.endOffset(), progress.lastFetchMs(),
+                progress.lastCaughtUpMs());
     }
 
     // ---------------------------------------------------------------- requests
@@ -562,6 +596,7 @@ public final class RaftNode {
                     pending.lastOffset(), LeaderAndEpoch.of(-1, leader.epoch())));
         }
         pendingAppends.clear();
+        uncommittedBytes = 0;
         replication.answerParkedFetchesWithError(leader, Errors.NOT_LEADER);
     }
 
@@ -605,6 +640,7 @@ public final class RaftNode {
         }
         while (!pendingAppends.isEmpty() && pendingAppends.peek().lastOffset() < highWatermark) {
             PendingAppend committed = pendingAppends.poll();
+            uncommittedBytes -= committed.bytes();
             appendResults.add(new AppendResult(committed.requestId(), AppendResult.Status.COMMITTED,
                     committed.lastOffset(), quorum.leaderAndEpoch()));
         }

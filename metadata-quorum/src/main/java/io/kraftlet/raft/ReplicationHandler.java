@@ -19,9 +19,14 @@ import java.util.Optional;
  */
 final class ReplicationHandler {
     private final RaftNode node;
+    private long fetchedRecords;
 
     ReplicationHandler(RaftNode node) {
         this.node = node;
+    }
+
+    long fetchedRecords() {
+        return fetchedRecords;
     }
 
     // ---------------------------------------------------------------- leader side
@@ -83,9 +88,7 @@ final class ReplicationHandler {
             return Optional.of(snapshotAnswer(leader, request));
         }
         if (node.bugs.contains(PlantedBug.NO_DIVERGENCE_CHECK)) {
-            return request.fetchOffset() > node.log.endOffset()
-                    ? Optional.of(divergingAnswer(leader, request, node.log.endOffsetAndEpoch()))
-                    : Optional.empty();
+            return Optional.empty();
         }
         OffsetAndEpoch end = node.log.endOffsetForEpoch(request.lastFetchedEpoch());
         if (end.epoch() == -1) {
@@ -202,7 +205,7 @@ final class ReplicationHandler {
     void maybeSendFetch(long nowMs) {
         EpochState state = node.quorum.current();
         if (state instanceof FollowerState follower) {
-            if (follower.inFlight != null && follower.inFlight.timedOut(nowMs, node.config.requestTimeoutMs())) {
+            if (follower.inFlight != null && follower.inFlight.timedOut(nowMs, fetchRetryMs())) {
                 follower.inFlight = null;
             }
             if (follower.inFlight != null || nowMs < follower.retryAtMs) {
@@ -237,6 +240,15 @@ final class ReplicationHandler {
                 node.log.lastEpoch(), node.config.fetchMaxWaitMs(), node.config.fetchMaxBytes());
     }
 
+    /**
+     * How long a follower waits for a fetch answer before sending the fetch again. The leader
+     * answers within the long-poll wait, so waiting a whole request timeout on a lost fetch
+     * would let the fetch timeout expire first and start a needless election.
+     */
+    long fetchRetryMs() {
+        return Math.min(node.config.requestTimeoutMs(), node.config.fetchMaxWaitMs() + node.config.requestTimeoutMs() / 4);
+    }
+
     /** When the fetch in flight must be given up, or {@code Long.MAX_VALUE}. */
     long nextFetchTimerMs(long nowMs) {
         EpochState state = node.quorum.current();
@@ -248,8 +260,9 @@ final class ReplicationHandler {
             }
         } else if (state instanceof UnattachedState unattached) {
             pending = unattached.discoveryFetch;
+            return pending == null ? Long.MAX_VALUE : pending.sentAtMs() + node.config.requestTimeoutMs();
         }
-        return pending == null ? Long.MAX_VALUE : pending.sentAtMs() + node.config.requestTimeoutMs();
+        return pending == null ? Long.MAX_VALUE : pending.sentAtMs() + fetchRetryMs();
     }
 
     void handleFetchResponse(int from, FetchResponse response, long nowMs) {
@@ -308,6 +321,7 @@ final class ReplicationHandler {
                 break; // not contiguous with our log, or from a future epoch: refetch
             }
             node.log.append(batch);
+            fetchedRecords += batch.records().size();
         }
         // Only a valid fetch reaches here, so our log matches the leader's up to its end; the
         // leader's high watermark is safe to adopt as far as our log reaches.

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.quicktheories.QuickTheory.qt;
 
+import io.kraftlet.raft.PlantedBug;
+import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -59,7 +61,14 @@ class RaftSimulationTest {
     void replay() {
         String encoded = System.getProperty("kraftlet.sim.replay", "");
         assumeFalse(encoded.isBlank(), "set -Dkraftlet.sim.replay=<schedule> to replay one");
-        Simulation.Result result = new Simulation(Schedule.decode(encoded), Set.of(), System.out::println).run();
+        // -Dkraftlet.sim.bugs=A,B replays with planted bugs, to study what a *PlantedBugTest caught.
+        Set<PlantedBug> bugs = new HashSet<>();
+        for (String bug : System.getProperty("kraftlet.sim.bugs", "").split(",")) {
+            if (!bug.isBlank()) {
+                bugs.add(PlantedBug.valueOf(bug.trim()));
+            }
+        }
+        Simulation.Result result = new Simulation(Schedule.decode(encoded), bugs, System.out::println).run();
         System.out.println("replay passed: " + result);
     }
 

@@ -93,7 +93,9 @@ public final class Simulation {
         } catch (InvariantViolation violation) {
             throw withTrace(violation);
         } catch (RuntimeException crash) {
-            throw withTrace(new InvariantViolation("NoCrash", "the core threw " + crash));
+            InvariantViolation violation = new InvariantViolation("NoCrash", "the core threw " + crash);
+            violation.initCause(crash);
+            throw withTrace(violation);
         }
     }
 
