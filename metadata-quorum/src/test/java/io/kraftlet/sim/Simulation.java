@@ -59,7 +59,7 @@ public final class Simulation {
     private final SimClient client;
     private final Deque<String> trace = new ArrayDeque<>();
     private final Consumer<String> printer;
-    private long nowMs;
+    private final SimulatedClock clock = new SimulatedClock();
     private long seq;
     private long eventCount;
 
@@ -117,7 +117,7 @@ public final class Simulation {
                 break;
             }
             events.poll();
-            nowMs = event.atMs();
+            clock.advanceTo(event.atMs());
             if (event.node() != null && event.node().paused) {
                 event.node().held.add(event);
                 continue;
@@ -127,7 +127,7 @@ public final class Simulation {
             checker.afterEvent();
         }
         checkLiveness();
-        return new Result(eventCount, checker.checks(), checker.history().size(), client.committed(), nowMs,
+        return new Result(eventCount, checker.checks(), checker.history().size(), client.committed(), nowMs(),
                 leader().core.epoch());
     }
 
@@ -146,15 +146,15 @@ public final class Simulation {
             }
             case SHUTDOWN -> {
                 if (node.up() && !node.paused) {
-                    node.apply(node.core.shutdown(nowMs));
-                    schedule(nowMs + 100, null, () -> {
+                    node.apply(node.core.shutdown(nowMs()));
+                    schedule(nowMs() + 100, null, () -> {
                         if (node.up()) {
                             client.forget(node);
                             node.stopGracefully();
                             trace("node " + node.id + " stopped gracefully");
                         }
                     });
-                    schedule(nowMs + 100 + Math.max(1, step.amount()), null, () -> {
+                    schedule(nowMs() + 100 + Math.max(1, step.amount()), null, () -> {
                         if (!node.up()) {
                             node.start();
                         }
@@ -165,7 +165,7 @@ public final class Simulation {
                 if (node.up() && !node.paused) {
                     node.paused = true;
                     int incarnation = node.incarnation;
-                    schedule(nowMs + Math.max(1, step.amount()), null, () -> resume(node, incarnation));
+                    schedule(nowMs() + Math.max(1, step.amount()), null, () -> resume(node, incarnation));
                 }
             }
             case PARTITION -> network.block(node.id, peer.id, true);
@@ -193,7 +193,7 @@ public final class Simulation {
         }
         node.paused = false;
         for (Event held : node.held) {
-            schedule(nowMs, node, held.action());
+            schedule(nowMs(), node, held.action());
         }
         node.held.clear();
     }
@@ -232,7 +232,7 @@ public final class Simulation {
         for (int i = 0; i < foreign.size(); i++) {
             EpochState before = node.core.state();
             ElectionState persistedBefore = node.persisted;
-            RaftEffects effects = node.core.handleMessage(senders[i], foreign.get(i), nowMs);
+            RaftEffects effects = node.core.handleMessage(senders[i], foreign.get(i), nowMs());
             int sender = senders[i];
             long correlationId = foreign.get(i).correlationId();
             List<RaftMessage> answers = effects.messages().stream()
@@ -304,7 +304,7 @@ public final class Simulation {
     }
 
     void trace(String line) {
-        String stamped = String.format("%8dms  %s", nowMs, line);
+        String stamped = String.format("%8dms  %s", nowMs(), line);
         if (trace.size() == TRACE_LINES) {
             trace.removeFirst();
         }
@@ -329,7 +329,7 @@ public final class Simulation {
     }
 
     long nowMs() {
-        return nowMs;
+        return clock.nowMs();
     }
 
     long eventCount() {
