@@ -145,6 +145,17 @@ public final class MetadataQuorum implements AutoCloseable {
         return driver.register(listener);
     }
 
+    /**
+     * Stores a snapshot of the state machine's state for everything below {@code endOffset} and
+     * deletes the log prefix it covers; members that fall behind the log start load it. The
+     * offset must be one the listener reached (the end of a batch it was handed) and committed;
+     * otherwise the future fails with IllegalArgumentException naming the offsets. Safe to call
+     * from a listener.
+     */
+    public CompletableFuture<Void> createSnapshot(long endOffset, byte[] data) {
+        return driver.createSnapshot(endOffset, data);
+    }
+
     /** The quorum as this node sees it (replica progress only on the leader). */
     public CompletableFuture<QuorumDescription> describe() {
         return driver.describeQuorum();

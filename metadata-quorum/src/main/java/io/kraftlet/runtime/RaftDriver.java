@@ -61,6 +61,9 @@ public final class RaftDriver implements RaftTransport.InboundHandler, AutoClose
     private record Describe(CompletableFuture<QuorumDescription> answer) implements Input {
     }
 
+    private record CreateSnapshot(long endOffset, byte[] data, CompletableFuture<Void> done) implements Input {
+    }
+
     private record Shutdown(CompletableFuture<Void> done) implements Input {
     }
 
@@ -140,6 +143,19 @@ public final class RaftDriver implements RaftTransport.InboundHandler, AutoClose
     public CompletableFuture<Void> register(RaftListener listener) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         if (!offer(new Register(listener, done))) {
+            done.completeExceptionally(new IllegalStateException("the driver's input queue is full"));
+        }
+        return done;
+    }
+
+    /**
+     * Stores the state machine's snapshot of everything below {@code endOffset} (a batch
+     * boundary its listener reached, at or below the high watermark) and deletes the log prefix
+     * it covers. May be called from a listener: it only enqueues.
+     */
+    public CompletableFuture<Void> createSnapshot(long endOffset, byte[] data) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (!offer(new CreateSnapshot(endOffset, data.clone(), done))) {
             done.completeExceptionally(new IllegalStateException("the driver's input queue is full"));
         }
         return done;
@@ -254,6 +270,13 @@ public final class RaftDriver implements RaftTransport.InboundHandler, AutoClose
             listeners.put(listenerId, register.listener());
             perform(core.registerListener(listenerId, now));
             register.done().complete(null);
+        } else if (input instanceof CreateSnapshot snapshot) {
+            try {
+                perform(core.createSnapshot(snapshot.endOffset(), snapshot.data(), now));
+                snapshot.done().complete(null);
+            } catch (IllegalArgumentException refused) {
+                snapshot.done().completeExceptionally(refused);
+            }
         } else if (input instanceof Describe describe) {
             describe.answer().complete(core.describe());
         } else if (input instanceof Shutdown shutdown) {

@@ -49,21 +49,37 @@ class MetadataQuorumTest {
     private final Map<Integer, RecordingListener> listeners = new HashMap<>();
     private String voters;
 
-    /** Keeps every committed data record in order, as a state machine would. */
+    /**
+     * Keeps every committed data record in order, as a state machine would; its snapshot is
+     * the list itself, one record per line.
+     */
     static final class RecordingListener implements RaftListener {
         final List<String> records = Collections.synchronizedList(new ArrayList<>());
         volatile LeaderAndEpoch leader = LeaderAndEpoch.UNKNOWN;
+        volatile long nextOffset;
+        volatile int snapshotsLoaded;
 
         @Override
         public void handleCommit(Batch batch) {
             if (!batch.control()) {
                 batch.records().forEach(record -> records.add(new String(record, StandardCharsets.UTF_8)));
             }
+            nextOffset = batch.endOffset();
         }
 
         @Override
         public void handleLoadSnapshot(SnapshotStore.Snapshot snapshot) {
-            throw new AssertionError("no snapshot is taken in this test");
+            records.clear();
+            String text = new String(snapshot.data(), StandardCharsets.UTF_8);
+            if (!text.isEmpty()) {
+                records.addAll(List.of(text.split("\n")));
+            }
+            nextOffset = snapshot.id().endOffset();
+            snapshotsLoaded++;
+        }
+
+        byte[] snapshot() {
+            return String.join("\n", records).getBytes(StandardCharsets.UTF_8);
         }
 
         @Override
@@ -145,6 +161,39 @@ class MetadataQuorumTest {
         assertEquals(written, List.copyOf(listener.records));
         QuorumDescription description = leader.describe().get(5, TimeUnit.SECONDS);
         assertTrue(description.observers().stream().anyMatch(replica -> replica.replicaId() == 9));
+    }
+
+    @Test
+    void aMemberStartingAfterThePrefixWasDeletedLoadsTheSnapshot() throws Exception {
+        startVoters(3);
+        MetadataQuorum leader = awaitLeader();
+        List<String> written = appendAll(leader, "s", 30);
+        RecordingListener leaderListener = listeners.get(leader.nodeId());
+        await(() -> leaderListener.records.size() >= written.size(), "the leader applies every commit");
+        // The listener's offset is a batch boundary it reached, so the snapshot covers exactly
+        // the records it holds. Snapshot on every voter so nobody keeps the old prefix.
+        for (int id = 1; id <= 3; id++) {
+            RecordingListener listener = listeners.get(id);
+            await(() -> listener.records.size() >= written.size(), "node applies every commit");
+            nodes.get(id).createSnapshot(listener.nextOffset, listener.snapshot()).get(10, TimeUnit.SECONDS);
+        }
+        List<String> all = new ArrayList<>(written);
+        all.addAll(appendAll(leader, "t", 5));
+
+        MetadataQuorum.format(dir.resolve("node-8"), CLUSTER, 8);
+        MetadataQuorum observer = MetadataQuorum.builder().nodeId(8).clusterId(CLUSTER).voters(voters)
+                .dataDir(dir.resolve("node-8")).listener("127.0.0.1:0").build();
+        nodes.put(8, observer);
+        RecordingListener listener = new RecordingListener();
+        observer.register(listener);
+        observer.start();
+        await(() -> listener.records.size() >= all.size(), "the new member catches up");
+        assertEquals(1, listener.snapshotsLoaded, "the new member must start from the snapshot");
+        assertEquals(all, List.copyOf(listener.records));
+
+        ExecutionException aboveHighWatermark = assertThrows(ExecutionException.class,
+                () -> leader.createSnapshot(1_000_000, new byte[0]).get(10, TimeUnit.SECONDS));
+        assertTrue(aboveHighWatermark.getCause().getMessage().contains("high watermark"));
     }
 
     @Test
