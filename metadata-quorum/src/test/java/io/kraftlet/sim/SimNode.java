@@ -107,7 +107,7 @@ final class SimNode {
         if (effects.flush()) {
             log.beginFlush();
             int flushIncarnation = incarnation;
-            sim.scheduleForNode(sim.nowMs() + 1 + sim.random().nextInt(8), this, () -> {
+            sim.schedule(sim.nowMs() + 1 + sim.random().nextInt(8), this, () -> {
                 if (up() && incarnation == flushIncarnation) {
                     apply(core.handleFlushed(log.completeFlush(), sim.nowMs()));
                 }
@@ -127,7 +127,7 @@ final class SimNode {
             nextWakeupMs = effects.wakeupAtMs();
             long at = nextWakeupMs;
             int wakeIncarnation = incarnation;
-            sim.scheduleForNode(at, this, () -> {
+            sim.schedule(at, this, () -> {
                 if (up() && incarnation == wakeIncarnation && nextWakeupMs == at) {
                     nextWakeupMs = Long.MAX_VALUE;
                     apply(core.tick(sim.nowMs()));

@@ -65,7 +65,7 @@ public final class Simulation {
 
     /** What a run established. */
     public record Result(long events, long checks, long committedOffsets, long committedAppends, long simulatedMs,
-            int leaderEpoch) {
+            int leaderEpoch, long messagesSent, long messagesDropped) {
     }
 
     public Simulation(Schedule schedule, Set<PlantedBug> bugs, Consumer<String> printer) {
@@ -128,7 +128,7 @@ public final class Simulation {
         }
         checkLiveness();
         return new Result(eventCount, checker.checks(), checker.history().size(), client.committed(), nowMs(),
-                leader().core.epoch());
+                leader().core.epoch(), network.sent(), network.dropped());
     }
 
     // ---------------------------------------------------------------- faults
@@ -297,10 +297,6 @@ public final class Simulation {
 
     void schedule(long atMs, SimNode node, Runnable action) {
         events.add(new Event(atMs, seq++, node, action));
-    }
-
-    void scheduleForNode(long atMs, SimNode node, Runnable action) {
-        schedule(atMs, node, action);
     }
 
     void trace(String line) {

@@ -28,9 +28,10 @@ public final class SimulationDemo {
         System.out.println("kraftlet simulation demo: 3 voters (nodes 1-3) + 1 observer (node 4), seed " + seed);
         System.out.println("schedule: " + schedule.encode());
         Simulation.Result result = new Simulation(schedule, Set.of(), System.out::println).run();
-        System.out.printf("%nresult: %d events over %d simulated ms; %d committed offsets; %d client appends committed;"
-                + " final leader epoch %d%n", result.events(), result.simulatedMs(), result.committedOffsets(),
-                result.committedAppends(), result.leaderEpoch());
+        System.out.printf("%nresult: %d events over %d simulated ms; %d messages sent, %d lost; %d committed offsets;"
+                + " %d client appends committed; final leader epoch %d%n", result.events(), result.simulatedMs(),
+                result.messagesSent(), result.messagesDropped(), result.committedOffsets(), result.committedAppends(),
+                result.leaderEpoch());
         System.out.printf("checked %d times, with no violation: ElectionSafety, MonotonicEpoch, MonotonicHW,"
                 + " MajorityReachedHW, LogMatching (snapshots included), LeaderCompleteness, OwnEpochCommit,"
                 + " NoTruncationBelowHW, SnapshotAtLogStart, IdentityFencing; liveness after healing.%n", result.checks());
