@@ -55,7 +55,7 @@ public final class RaftNode {
     /** The log end offset that a completed flush made durable on this node. */
     long flushedEndOffset;
     boolean flushInFlight;
-    private long nextCorrelationId = 1;
+    private long nextCorrelationId;
     private final ArrayDeque<PendingAppend> pendingAppends = new ArrayDeque<>();
     /** Bytes of pendingAppends: bounded by accumulatorMaxBytes. */
     private long uncommittedBytes;
@@ -79,6 +79,9 @@ public final class RaftNode {
                 builder.electionState, builder.nowMs);
         // A snapshot holds only committed data, so everything below the log start is committed.
         this.highWatermark = log.startOffset();
+        // Correlation ids start at a random point so an answer meant for a previous
+        // incarnation of this node cannot match a request of this one.
+        this.nextCorrelationId = (random.nextLong() >>> 2) + 1;
         // What the log holds after a restart is not known to be durable until flushed again.
         this.flushedEndOffset = log.startOffset();
         this.replication = new ReplicationHandler(this);
@@ -321,8 +324,12 @@ public final class RaftNode {
             send(from, errorResponse(request, Errors.INCONSISTENT_VOTER_SET));
             return;
         }
-        if (request.candidateEpoch() > quorum.epoch() && !request.preVote()) {
-            becomeUnattached(request.candidateEpoch(), OptionalInt.empty(), nowMs);
+        // The sender's own epoch is the candidate epoch, or one less for a pre-vote (which asks
+        // about the next epoch). A newer epoch always wins: otherwise a voter whose vote
+        // requests were lost stays ahead of the quorum, refused forever.
+        int senderEpoch = request.preVote() ? request.candidateEpoch() - 1 : request.candidateEpoch();
+        if (senderEpoch > quorum.epoch()) {
+            becomeUnattached(senderEpoch, OptionalInt.empty(), nowMs);
         }
         boolean granted = request.candidateEpoch() >= quorum.epoch() && decideVote(request, nowMs);
         if (granted && !request.preVote() && quorum.current().election().votedId().isEmpty()) {

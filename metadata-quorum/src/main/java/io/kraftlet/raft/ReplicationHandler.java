@@ -49,8 +49,12 @@ final class ReplicationHandler {
             return;
         }
         leader.updateReplica(from, request.fetchOffset(), node.log.endOffset(), nowMs);
+        long highWatermarkBefore = node.highWatermark;
         node.maybeAdvanceHighWatermark(nowMs);
-        if (request.fetchOffset() == node.log.endOffset() && request.maxWaitMs() > 0) {
+        // Hold a fetch with nothing to return, unless this very fetch moved the high watermark:
+        // the fetcher learns it at once instead of after the long-poll wait.
+        if (request.fetchOffset() == node.log.endOffset() && request.maxWaitMs() > 0
+                && node.highWatermark == highWatermarkBefore) {
             long waitMs = Math.min(request.maxWaitMs(), node.config.fetchMaxWaitMs());
             // One held fetch per replica: a newer one means the older was given up on.
             leader.parkedFetches().put(from, new LeaderState.ParkedFetch(from, request, nowMs + waitMs));
@@ -306,7 +310,11 @@ final class ReplicationHandler {
      */
     private void truncateToDivergence(OffsetAndEpoch leaderEnd) {
         OffsetAndEpoch ownEnd = node.log.endOffsetForEpoch(leaderEnd.epoch());
-        long truncateTo = Math.min(leaderEnd.offset(), ownEnd.offset());
+        // Both logs hold the epoch: they agree up to where the shorter copy ends. Our log lacks
+        // it: keep only what precedes our older epoch's end (a batch boundary of ours; the
+        // leader's offset may fall inside one of our batches) and ask again from there.
+        long truncateTo = ownEnd.epoch() == leaderEnd.epoch() ? Math.min(leaderEnd.offset(), ownEnd.offset())
+                : ownEnd.offset();
         if (truncateTo < node.log.startOffset()) {
             throw new IllegalStateException("node " + node.nodeId + ": diverging epoch " + leaderEnd
                     + " lies below the log start " + node.log.startOffset() + ", inside committed data");
@@ -331,6 +339,18 @@ final class ReplicationHandler {
         }
     }
 
+    /**
+     * Whether our log (or our own snapshot) already holds the last record of {@code id}. A log
+     * that merely reaches as far may hold other, uncommitted records there: then it must be
+     * replaced by the snapshot, or the same snapshot would be offered again forever.
+     */
+    private boolean holdsEndOf(SnapshotId id) {
+        if (id.endOffset() <= node.log.startOffset()) {
+            return true;
+        }
+        return id.endOffset() <= node.log.endOffset() && node.log.epochOf(id.endOffset() - 1) == id.epoch();
+    }
+
     void handleFetchSnapshotResponse(int from, FetchSnapshotResponse response, long nowMs) {
         if (!(node.quorum.current() instanceof FollowerState follower) || follower.inFlight == null
                 || !follower.inFlight.matches(response.correlationId()) || follower.snapshotFetch == null) {
@@ -353,8 +373,8 @@ final class ReplicationHandler {
             return;
         }
         follower.snapshotFetch = null;
-        if (fetch.id.endOffset() <= node.log.endOffset()) {
-            return; // our log already reaches past it
+        if (holdsEndOf(fetch.id)) {
+            return; // our log already holds the snapshot's last record: keep it, fetch on
         }
         node.snapshots.write(new SnapshotStore.Snapshot(fetch.id, fetch.bytes.toByteArray()));
         node.log.resetTo(fetch.id);

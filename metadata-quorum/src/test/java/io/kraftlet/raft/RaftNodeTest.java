@@ -283,6 +283,83 @@ class RaftNodeTest {
         }
     }
 
+    @Test
+    void aPreVoteFromANodeInANewerEpochMovesEvenTheLeaderThere() {
+        // Node 3 became a candidate in epoch 2 but its vote requests were lost; it now asks
+        // pre-votes for epoch 3. Everybody must move to epoch 2, or node 3 is refused forever.
+        ScenarioCluster cluster = ScenarioCluster.started(CONFIG, 1, 2, 3);
+        cluster.electLeader(1);
+        RaftNode leader = cluster.node(1);
+        VoteRequest preVote = new VoteRequest(CLUSTER_ID, 77, 3, 3, leader.epoch(), 0, true);
+        RaftEffects effects = cluster.handle(3, 1, preVote);
+        assertEquals(2, leader.epoch());
+        assertInstanceOf(UnattachedState.class, leader.state());
+        assertEquals(2, effects.electionState().orElseThrow().epoch(), "the new epoch is persisted first");
+        VoteResponse answer = single(messagesOf(effects, VoteResponse.class));
+        assertEquals(2, answer.leaderEpoch());
+    }
+
+    @Test
+    void aFollowerWithAnUncommittedTailReplacesItByTheLeadersSnapshot() {
+        // Node 2 led epoch 1 and kept ten uncommitted records; the quorum moved on and the
+        // leader of epoch 2 snapshotted at offset 5. The leader answers node 2's fetch with its
+        // snapshot; node 2 must load it although its own log reaches past offset 5, or it would
+        // be offered the same snapshot forever.
+        io.kraftlet.log.MemoryRaftLog log = new io.kraftlet.log.MemoryRaftLog();
+        for (int offset = 0; offset < 10; offset += 2) {
+            log.append(new Batch(offset, 1, 0, false, List.of(bytes("old-" + offset), bytes("old-" + (offset + 1)))));
+        }
+        io.kraftlet.log.MemorySnapshotStore snapshots = new io.kraftlet.log.MemorySnapshotStore();
+        RaftNode follower = RaftNode.builder().nodeId(2).clusterId(CLUSTER_ID).config(CONFIG)
+                .voters(new VoterSet(List.of(1, 2, 3))).log(log).snapshots(snapshots)
+                .electionState(ElectionState.withLeader(2, 1, OptionalInt.empty()))
+                .random(new java.util.Random(5)).build();
+        follower.tick(0);
+        FetchRequest fetch = single(messagesOf(follower.handleFlushed(log.flush(), 0), FetchRequest.class));
+        assertEquals(10, fetch.fetchOffset());
+        assertEquals(1, fetch.lastFetchedEpoch());
+
+        SnapshotId snapshotId = new SnapshotId(5, 2);
+        RaftEffects afterFetch = follower.handleMessage(1, new FetchResponse(fetch.correlationId(), Errors.NONE, 1, 2,
+                5, 5, List.of(), Optional.empty(), Optional.of(snapshotId)), 1);
+        FetchSnapshotRequest chunkRequest = single(messagesOf(afterFetch, FetchSnapshotRequest.class));
+        byte[] data = bytes("state-at-5");
+        RaftEffects loaded = follower.handleMessage(1, new FetchSnapshotResponse(chunkRequest.correlationId(),
+                Errors.NONE, 1, 2, snapshotId, data.length, 0, data), 2);
+
+        assertEquals(5, log.startOffset());
+        assertEquals(5, log.endOffset(), "the uncommitted tail is gone");
+        assertEquals(snapshotId, snapshots.latest().orElseThrow().id());
+        FetchRequest next = single(messagesOf(loaded, FetchRequest.class));
+        assertEquals(5, next.fetchOffset());
+        assertEquals(2, next.lastFetchedEpoch());
+    }
+
+    @Test
+    void aFollowerLackingTheDivergingEpochTruncatesOnItsOwnBatchBoundary() {
+        // Node 2 holds epoch 1 in batches [0..3) [3..6) and epoch 3 in [6..8). The leader of
+        // epoch 4 holds epoch 1 only in [0..3), then epoch 2 in [3..5): asked about epoch 3 it
+        // answers "epoch 2 ends at 5", an offset inside node 2's batch [3..6). Node 2 has no
+        // epoch 2, so it must cut where its own older epoch ends (6) and ask again.
+        io.kraftlet.log.MemoryRaftLog log = new io.kraftlet.log.MemoryRaftLog();
+        log.append(new Batch(0, 1, 0, false, List.of(bytes("a"), bytes("b"), bytes("c"))));
+        log.append(new Batch(3, 1, 0, false, List.of(bytes("d"), bytes("e"), bytes("f"))));
+        log.append(new Batch(6, 3, 0, false, List.of(bytes("g"), bytes("h"))));
+        RaftNode follower = RaftNode.builder().nodeId(2).clusterId(CLUSTER_ID).config(CONFIG)
+                .voters(new VoterSet(List.of(1, 2, 3))).log(log).snapshots(new io.kraftlet.log.MemorySnapshotStore())
+                .electionState(ElectionState.withLeader(4, 1, OptionalInt.empty()))
+                .random(new java.util.Random(5)).build();
+        follower.tick(0);
+        FetchRequest fetch = single(messagesOf(follower.handleFlushed(log.flush(), 0), FetchRequest.class));
+        assertEquals(3, fetch.lastFetchedEpoch());
+        RaftEffects effects = follower.handleMessage(1, new FetchResponse(fetch.correlationId(), Errors.NONE, 1, 4, 0, 0,
+                List.of(), Optional.of(new OffsetAndEpoch(5, 2)), Optional.empty()), 1);
+        assertEquals(6, log.endOffset(), "cut where its own epoch 1 ends, not inside the batch [3..6)");
+        FetchRequest next = single(messagesOf(effects, FetchRequest.class));
+        assertEquals(6, next.fetchOffset());
+        assertEquals(1, next.lastFetchedEpoch());
+    }
+
     // ---------------------------------------------------------------- appends
 
     @Test

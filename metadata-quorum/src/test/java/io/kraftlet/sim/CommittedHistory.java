@@ -2,6 +2,8 @@ package io.kraftlet.sim;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 
 /**
  * The one true committed log, as the checker learns it: the first node to commit an offset
@@ -15,6 +17,8 @@ final class CommittedHistory {
     }
 
     private final List<Entry> entries = new ArrayList<>();
+    /** For each epoch in which a leader committed something: the end of what it committed. */
+    private final NavigableMap<Integer, Long> committedEndByEpoch = new TreeMap<>();
     private final List<Long> stateHashBefore = new ArrayList<>(List.of(0L));
 
     long size() {
@@ -30,8 +34,24 @@ final class CommittedHistory {
         return stateHashBefore.get((int) offset);
     }
 
-    /** Checks (or records) that {@code entry} is the committed entry at {@code offset}. */
-    void observe(long offset, Entry entry, String where) {
+    /**
+     * The end of everything committed in epochs before {@code epoch}: what a leader of that
+     * epoch must hold (Raft's Leader Completeness speaks of entries committed in earlier terms;
+     * a stale leader of an old epoch may rightly lack entries committed later).
+     */
+    long committedEndBefore(int epoch) {
+        long end = 0;
+        for (long committedEnd : committedEndByEpoch.headMap(epoch, false).values()) {
+            end = Math.max(end, committedEnd);
+        }
+        return end;
+    }
+
+    /**
+     * Checks (or records) that {@code entry} is the committed entry at {@code offset};
+     * {@code commitEpoch} is the epoch of the node that first reports it committed.
+     */
+    void observe(long offset, Entry entry, String where, int commitEpoch) {
         if (offset < entries.size()) {
             Entry known = entries.get((int) offset);
             if (!known.equals(entry)) {
@@ -44,6 +64,7 @@ final class CommittedHistory {
             throw new IllegalStateException("history gap: offset " + offset + " observed before " + entries.size());
         }
         entries.add(entry);
+        committedEndByEpoch.merge(commitEpoch, offset + 1, Math::max);
         long before = stateHashBefore.get(stateHashBefore.size() - 1);
         stateHashBefore.add(entry.control() ? before : RecordHash.chain(before, entry.recordHash()));
     }

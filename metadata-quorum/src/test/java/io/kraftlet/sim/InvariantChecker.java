@@ -111,7 +111,7 @@ final class InvariantChecker {
     }
 
     private void checkLeaderCompleteness(SimNode node, String where) {
-        long committed = history.size();
+        long committed = history.committedEndBefore(node.core.epoch());
         if (committed == 0 || committed <= node.log.startOffset()) {
             return;
         }
@@ -137,7 +137,7 @@ final class InvariantChecker {
             }
             for (Batch batch : batches) {
                 for (int i = 0; i < batch.records().size(); i++) {
-                    history.observe(batch.baseOffset() + i, entryOf(batch, i), where);
+                    history.observe(batch.baseOffset() + i, entryOf(batch, i), where, node.core.epoch());
                 }
                 node.checkedUpTo = batch.endOffset();
             }
