@@ -7,6 +7,7 @@ import io.kraftlet.raft.OffsetAndEpoch;
 import io.kraftlet.raft.SnapshotId;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -106,6 +107,8 @@ public final class FileRaftLog implements RaftLog, Closeable {
     private final EpochIndex epochIndex;
     private final TreeMap<Long, LogSegment> segments = new TreeMap<>();
     private final Set<LogSegment> unflushed = new LinkedHashSet<>();
+    /** The first write failure; once set, every write is refused. */
+    private UncheckedIOException failure;
     private final Optional<TruncatedTail> truncatedTail;
     private long startOffset;
     private boolean directoryUnflushed;
@@ -227,6 +230,7 @@ public final class FileRaftLog implements RaftLog, Closeable {
 
     @Override
     public void append(Batch batch) {
+        ensureWritable();
         if (batch.baseOffset() != endOffset()) {
             throw new IllegalArgumentException("append at " + batch.baseOffset() + " but the log ends at " + endOffset());
         }
@@ -242,7 +246,7 @@ public final class FileRaftLog implements RaftLog, Closeable {
             }
             active.append(frame, batch.baseOffset(), batch.endOffset());
         } catch (IOException e) {
-            throw DurableFiles.failure("append " + batch + " to", active.file(), e);
+            throw poison(DurableFiles.failure("append " + batch + " to", active.file(), e));
         }
         unflushed.add(active);
         epochIndex.onAppend(batch.epoch(), batch.baseOffset());
@@ -282,6 +286,7 @@ public final class FileRaftLog implements RaftLog, Closeable {
 
     @Override
     public void truncateTo(long offset) {
+        ensureWritable();
         if (offset >= endOffset()) {
             return;
         }
@@ -297,7 +302,7 @@ public final class FileRaftLog implements RaftLog, Closeable {
             deleteSegmentsAbove(segment.baseOffset());
             segment.truncate(position, offset);
         } catch (IOException e) {
-            throw DurableFiles.failure("truncate to offset " + offset + " in", segment.file(), e);
+            throw poison(DurableFiles.failure("truncate to offset " + offset + " in", segment.file(), e));
         }
         epochIndex.onTruncate(offset);
         // A log never ends below its recovery point: open would read that as lost flushed data.
@@ -321,6 +326,7 @@ public final class FileRaftLog implements RaftLog, Closeable {
 
     @Override
     public void deletePrefixTo(SnapshotId snapshot) {
+        ensureWritable();
         long newStart = snapshot.endOffset();
         if (newStart <= startOffset) {
             return;
@@ -336,7 +342,7 @@ public final class FileRaftLog implements RaftLog, Closeable {
             LogStartFile.write(dir, newStart, snapshot.epoch());
             deleteSegmentsBelow(newStart);
         } catch (IOException e) {
-            throw DurableFiles.failure("delete the log prefix below offset " + newStart + " in", dir, e);
+            throw poison(DurableFiles.failure("delete the log prefix below offset " + newStart + " in", dir, e));
         }
         startOffset = newStart;
         epochIndex.onDeletePrefix(newStart, snapshot.epoch());
@@ -358,6 +364,7 @@ public final class FileRaftLog implements RaftLog, Closeable {
 
     @Override
     public void resetTo(SnapshotId snapshot) {
+        ensureWritable();
         long newStart = snapshot.endOffset();
         try {
             // Order: recovery point down, segments deleted newest first, new start recorded,
@@ -372,7 +379,7 @@ public final class FileRaftLog implements RaftLog, Closeable {
             segments.put(newStart, LogSegment.create(dir, newStart, options.indexIntervalBytes));
             DurableFiles.fsyncDirectory(dir);
         } catch (IOException e) {
-            throw DurableFiles.failure("reset the log to " + snapshot + " in", dir, e);
+            throw poison(DurableFiles.failure("reset the log to " + snapshot + " in", dir, e));
         }
         unflushed.clear();
         directoryUnflushed = false;
@@ -381,8 +388,28 @@ public final class FileRaftLog implements RaftLog, Closeable {
         assert recoveryPoint.offset() <= newStart : recoveryPoint.offset() + " > " + newStart;
     }
 
+    /**
+     * Remembers a failed write. After an I/O error the page cache and the disk may disagree, and
+     * a second fsync can report success for data that never reached the disk, so every later
+     * write is refused: the node must restart and recover from what the files hold.
+     */
+    private UncheckedIOException poison(UncheckedIOException failure) {
+        if (this.failure == null) {
+            this.failure = failure;
+        }
+        return failure;
+    }
+
+    private void ensureWritable() {
+        if (failure != null) {
+            throw new IllegalStateException("the log in " + dir + " refused a write after an earlier I/O failure ("
+                    + failure.getMessage() + "); restart the node to recover from its files", failure);
+        }
+    }
+
     @Override
     public long flush() {
+        ensureWritable();
         long endOffset = endOffset();
         try {
             for (LogSegment segment : unflushed) {
@@ -399,7 +426,7 @@ public final class FileRaftLog implements RaftLog, Closeable {
             }
             assert unflushed.isEmpty() && recoveryPoint() == endOffset : "flush left " + unflushed + " / " + recoveryPoint();
         } catch (IOException e) {
-            throw DurableFiles.failure("flush the log in", dir, e);
+            throw poison(DurableFiles.failure("flush the log in", dir, e));
         }
         return endOffset;
     }

@@ -70,6 +70,8 @@ public final class MetadataQuorum implements AutoCloseable {
         MetaProperties.verify(builder.dataDir, builder.clusterId, builder.nodeId);
         Path logDir = builder.dataDir.resolve(LOG_DIR_NAME);
         this.log = FileRaftLog.open(logDir);
+        GrpcTransport openedTransport = null;
+        RaftDriver createdDriver;
         try {
             FileSnapshotStore snapshots = new FileSnapshotStore(logDir);
             FileQuorumStateStore stateStore = new FileQuorumStateStore(logDir);
@@ -87,7 +89,7 @@ public final class MetadataQuorum implements AutoCloseable {
             if (builder.tls != null) {
                 transportBuilder.tls(builder.tls);
             }
-            this.transport = transportBuilder.build();
+            openedTransport = transportBuilder.build();
             RaftNode core = RaftNode.builder()
                     .nodeId(nodeId)
                     .clusterId(builder.clusterId)
@@ -99,13 +101,18 @@ public final class MetadataQuorum implements AutoCloseable {
                     .random(new Random(new SecureRandom().nextLong()))
                     .nowMs(builder.clock.nowMs())
                     .build();
-            this.driver = new RaftDriver(core, log, stateStore, transport, builder.clock,
+            createdDriver = new RaftDriver(core, log, stateStore, openedTransport, builder.clock,
                     new RaftMetrics(meterRegistry, nodeId), builder.inboxCapacity, builder.config.requestTimeoutMs(),
                     builder.config.requestTimeoutMs());
         } catch (RuntimeException failure) {
+            if (openedTransport != null) {
+                openedTransport.close();
+            }
             log.close();
             throw failure;
         }
+        this.transport = openedTransport;
+        this.driver = createdDriver;
     }
 
     /**
@@ -176,6 +183,14 @@ public final class MetadataQuorum implements AutoCloseable {
 
     public MeterRegistry meterRegistry() {
         return meterRegistry;
+    }
+
+    /**
+     * Why the node stopped on its own, if it did: a listener threw, or storage failed. A stopped
+     * node refuses every call with that cause; close it and start a new one.
+     */
+    public java.util.Optional<Throwable> failure() {
+        return java.util.Optional.ofNullable(driver.failure());
     }
 
     /**

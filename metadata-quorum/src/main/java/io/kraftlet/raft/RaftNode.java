@@ -198,6 +198,15 @@ public final class RaftNode {
             throw new IllegalArgumentException("snapshot end offset " + endOffset
                     + " is not beyond the log start offset " + log.startOffset());
         }
+        if (endOffset > log.endOffset()) {
+            throw new IllegalArgumentException("snapshot end offset " + endOffset + " is beyond the log end "
+                    + log.endOffset());
+        }
+        if (endOffset < log.endOffset()) {
+            // Validates the batch boundary before anything is written: a snapshot inside a batch
+            // must not replace a good one in the store.
+            log.read(endOffset, endOffset, 1);
+        }
         SnapshotId id = new SnapshotId(endOffset, log.epochOf(endOffset - 1));
         snapshots.write(new SnapshotStore.Snapshot(id, data.clone()));
         log.deletePrefixTo(id);
@@ -247,6 +256,10 @@ public final class RaftNode {
 
     public String clusterId() {
         return clusterId;
+    }
+
+    public RaftConfig config() {
+        return config;
     }
 
     /**

@@ -52,7 +52,8 @@ public final class RaftDriver implements RaftTransport.InboundHandler, AutoClose
     private record InboundResponse(int source, RaftResponse response) implements Input {
     }
 
-    private record Append(List<byte[]> records, CompletableFuture<Long> committed, long submittedMs) implements Input {
+    private record Append(List<byte[]> records, CompletableFuture<Long> committed, long submittedMs, long bytes)
+            implements Input {
     }
 
     private record Register(RaftListener listener, CompletableFuture<Void> done) implements Input {
@@ -65,6 +66,10 @@ public final class RaftDriver implements RaftTransport.InboundHandler, AutoClose
     }
 
     private record Shutdown(CompletableFuture<Void> done) implements Input {
+    }
+
+    /** Wakes the driver thread so it notices it must stop. */
+    private record Wake() implements Input {
     }
 
     private record PendingAppend(CompletableFuture<Long> committed, long submittedMs, int records) {
@@ -95,6 +100,16 @@ public final class RaftDriver implements RaftTransport.InboundHandler, AutoClose
 
     private volatile boolean running = true;
     private volatile Throwable failure;
+    /** The leader as of the last step, for answers given off the driver thread. */
+    private volatile io.kraftlet.raft.LeaderAndEpoch publishedLeader = io.kraftlet.raft.LeaderAndEpoch.UNKNOWN;
+    /** Bytes of appends waiting in the inbox: bounded by {@code maxQueuedAppendBytes}. */
+    private final java.util.concurrent.atomic.AtomicLong queuedAppendBytes = new java.util.concurrent.atomic.AtomicLong();
+    private final long maxQueuedAppendBytes;
+    /** Effects left over when one input's chain of steps hit its bound; performed first next round. */
+    private RaftEffects carriedOver;
+    /** Last time a refusal by a peer was logged, per peer, to keep that warning rate-limited. */
+    private final Map<Integer, Long> lastRefusalLogMs = new HashMap<>();
+    private static final long REFUSAL_LOG_INTERVAL_MS = 10_000;
 
     /**
      * @param core the node's core, not yet used by anybody else
@@ -117,13 +132,19 @@ public final class RaftDriver implements RaftTransport.InboundHandler, AutoClose
         this.inbox = new ArrayBlockingQueue<>(inboxCapacity);
         this.shutdownGraceMs = shutdownGraceMs;
         this.requestTimeoutMs = requestTimeoutMs;
+        this.maxQueuedAppendBytes = 8L * core.config().accumulatorMaxBytes();
         this.thread = new Thread(this::run, "kraftlet-raft-driver-" + core.nodeId());
         this.thread.setDaemon(false);
     }
 
-    /** Starts the transport and the driver thread. */
+    /** Starts the transport and the driver thread; if the transport cannot start, nothing runs. */
     public void start() {
-        transport.start(this);
+        try {
+            transport.start(this);
+        } catch (RuntimeException failed) {
+            running = false;
+            throw failed;
+        }
         thread.start();
     }
 
@@ -132,9 +153,18 @@ public final class RaftDriver implements RaftTransport.InboundHandler, AutoClose
     /** Appends records on the leader; completes with the last record's committed offset. */
     public CompletableFuture<Long> append(List<byte[]> records) {
         CompletableFuture<Long> committed = new CompletableFuture<>();
-        if (!offer(new Append(List.copyOf(records), committed, clock.nowMs()))) {
+        long bytes = 0;
+        for (byte[] record : records) {
+            bytes += record.length;
+        }
+        if (queuedAppendBytes.addAndGet(bytes) > maxQueuedAppendBytes) {
+            queuedAppendBytes.addAndGet(-bytes);
             committed.completeExceptionally(refusal(AppendResult.Status.BACK_PRESSURE,
-                    "the driver's input queue is full"));
+                    "more than " + maxQueuedAppendBytes + " bytes of appends are waiting for the driver"));
+        } else if (!offer(new Append(List.copyOf(records), committed, clock.nowMs(), bytes))) {
+            queuedAppendBytes.addAndGet(-bytes);
+            committed.completeExceptionally(notRunning().orElseGet(() -> refusal(AppendResult.Status.BACK_PRESSURE,
+                    "the driver's input queue is full")));
         }
         return committed;
     }
@@ -143,7 +173,7 @@ public final class RaftDriver implements RaftTransport.InboundHandler, AutoClose
     public CompletableFuture<Void> register(RaftListener listener) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         if (!offer(new Register(listener, done))) {
-            done.completeExceptionally(new IllegalStateException("the driver's input queue is full"));
+            done.completeExceptionally(unavailable());
         }
         return done;
     }
@@ -156,7 +186,7 @@ public final class RaftDriver implements RaftTransport.InboundHandler, AutoClose
     public CompletableFuture<Void> createSnapshot(long endOffset, byte[] data) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         if (!offer(new CreateSnapshot(endOffset, data.clone(), done))) {
-            done.completeExceptionally(new IllegalStateException("the driver's input queue is full"));
+            done.completeExceptionally(unavailable());
         }
         return done;
     }
@@ -165,7 +195,7 @@ public final class RaftDriver implements RaftTransport.InboundHandler, AutoClose
     public CompletableFuture<RaftResponse> handleRequest(int source, RaftRequest request) {
         CompletableFuture<RaftResponse> answer = new CompletableFuture<>();
         if (!offer(new InboundRequest(source, request, answer))) {
-            answer.completeExceptionally(new IllegalStateException("node " + core.nodeId() + " is overloaded"));
+            answer.completeExceptionally(unavailable());
         }
         return answer;
     }
@@ -179,7 +209,7 @@ public final class RaftDriver implements RaftTransport.InboundHandler, AutoClose
     public CompletableFuture<QuorumDescription> describeQuorum() {
         CompletableFuture<QuorumDescription> answer = new CompletableFuture<>();
         if (!offer(new Describe(answer))) {
-            answer.completeExceptionally(new IllegalStateException("node " + core.nodeId() + " is overloaded"));
+            answer.completeExceptionally(unavailable());
         }
         return answer;
     }
@@ -187,22 +217,37 @@ public final class RaftDriver implements RaftTransport.InboundHandler, AutoClose
     /**
      * Graceful stop: a leader resigns and tells the voters (waiting up to the shutdown grace for
      * their acknowledgement), the log is flushed, the transport closed. Idempotent; blocks until
-     * the driver thread ended.
+     * the driver thread ended. Must not be called on the driver thread (from a listener).
      */
     @Override
     public void close() {
+        if (Thread.currentThread() == thread) {
+            throw new IllegalStateException("close() was called on node " + core.nodeId()
+                    + "'s driver thread (from a listener or a future callback); call it from another thread");
+        }
         CompletableFuture<Void> done = new CompletableFuture<>();
-        if (running && offer(new Shutdown(done))) {
-            done.orTimeout(shutdownGraceMs + requestTimeoutMs, TimeUnit.MILLISECONDS).exceptionally(e -> null).join();
+        if (running && thread.isAlive() && inbox.offer(new Shutdown(done))) {
+            done.completeOnTimeout(null, shutdownGraceMs + requestTimeoutMs, TimeUnit.MILLISECONDS).join();
         }
         running = false;
-        thread.interrupt();
+        inbox.offer(new Wake());
         try {
-            thread.join(shutdownGraceMs + requestTimeoutMs);
+            // Not interrupted unless it does not stop: an interrupt closes the log's channels.
+            thread.join(requestTimeoutMs);
+            if (thread.isAlive()) {
+                thread.interrupt();
+                thread.join(requestTimeoutMs);
+            }
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
         }
         transport.close();
+        metrics.close();
+    }
+
+    /** Whether the driver thread has ended (after {@link #close()} or a failure). */
+    public boolean stopped() {
+        return !running && !thread.isAlive();
     }
 
     /** Why the driver stopped on its own, if it did (a bug or a storage failure). */
@@ -215,7 +260,34 @@ public final class RaftDriver implements RaftTransport.InboundHandler, AutoClose
     }
 
     private boolean offer(Input input) {
-        return running && inbox.offer(input);
+        if (!running || !inbox.offer(input)) {
+            return false;
+        }
+        if (!running) {
+            failQueuedInputs(stopCause()); // the driver may have drained the inbox already
+        }
+        return true;
+    }
+
+    /** Why nothing more can be done, once the driver stopped. */
+    private java.util.Optional<AppendFailedException> notRunning() {
+        return running ? java.util.Optional.empty() : java.util.Optional.of(stopCause());
+    }
+
+    private RuntimeException unavailable() {
+        return running ? new IllegalStateException("node " + core.nodeId() + "'s driver is overloaded: its input queue is full")
+                : stopCause();
+    }
+
+    private AppendFailedException stopCause() {
+        Throwable cause = failure;
+        AppendFailedException stopped = refusal(cause == null ? AppendResult.Status.NOT_LEADER
+                : AppendResult.Status.LEADERSHIP_LOST, cause == null ? "node " + core.nodeId() + " is shut down"
+                : "node " + core.nodeId() + " stopped after a failure: " + cause);
+        if (cause != null) {
+            stopped.initCause(cause);
+        }
+        return stopped;
     }
 
     // ---------------------------------------------------------------- driver thread
@@ -224,7 +296,13 @@ public final class RaftDriver implements RaftTransport.InboundHandler, AutoClose
         try {
             perform(core.tick(clock.nowMs()));
             while (running) {
-                long waitMs = Math.min(wakeupAtMs, shutdownDeadlineMs) - clock.nowMs();
+                long waitMs = carriedOver != null ? 0 : Math.min(wakeupAtMs, shutdownDeadlineMs) - clock.nowMs();
+                if (carriedOver != null) {
+                    RaftEffects effects = carriedOver;
+                    carriedOver = null;
+                    perform(effects);
+                    waitMs = 0;
+                }
                 Input input = waitMs > 0 ? inbox.poll(waitMs, TimeUnit.MILLISECONDS) : inbox.poll();
                 for (int taken = 0; input != null && taken < MAX_INPUTS_PER_ROUND; taken++) {
                     handle(input);
@@ -260,8 +338,10 @@ public final class RaftDriver implements RaftTransport.InboundHandler, AutoClose
                     new PendingAnswer(request.answer(), now));
             perform(core.handleMessage(request.source(), request.request(), now));
         } else if (input instanceof InboundResponse response) {
+            warnOnRefusal(response.source(), response.response(), now);
             perform(core.handleMessage(response.source(), response.response(), now));
         } else if (input instanceof Append append) {
+            queuedAppendBytes.addAndGet(-append.bytes());
             long requestId = nextRequestId++;
             appends.put(requestId, new PendingAppend(append.committed(), append.submittedMs(), append.records().size()));
             perform(core.append(requestId, append.records(), now));
@@ -286,6 +366,21 @@ public final class RaftDriver implements RaftTransport.InboundHandler, AutoClose
         }
     }
 
+    /** A peer refusing us (another cluster, or a voter set that lacks us) is a configuration error. */
+    private void warnOnRefusal(int source, RaftResponse response, long nowMs) {
+        io.kraftlet.raft.message.Errors error = response.error();
+        if (error != io.kraftlet.raft.message.Errors.INCONSISTENT_CLUSTER_ID
+                && error != io.kraftlet.raft.message.Errors.INCONSISTENT_VOTER_SET) {
+            return;
+        }
+        Long last = lastRefusalLogMs.get(source);
+        if (last == null || nowMs - last >= REFUSAL_LOG_INTERVAL_MS) {
+            lastRefusalLogMs.put(source, nowMs);
+            log.warn("node {}: node {} refuses our requests with {}: check cluster.id and controller.quorum.voters on both",
+                    core.nodeId(), source, error);
+        }
+    }
+
     /** Carries out effects in the required order; a completed flush is fed back at once. */
     private void perform(RaftEffects effects) {
         for (int step = 0; effects != null && step < MAX_STEPS_PER_INPUT; step++) {
@@ -305,11 +400,10 @@ public final class RaftDriver implements RaftTransport.InboundHandler, AutoClose
             }
             wakeupAtMs = effects.wakeupAtMs();
             metrics.update(core, clock.nowMs());
+            publishedLeader = core.leaderAndEpoch();
             effects = flushedTo >= 0 ? core.handleFlushed(flushedTo, clock.nowMs()) : null;
         }
-        if (effects != null) {
-            wakeupAtMs = clock.nowMs(); // more to do: come back at once, after other inputs
-        }
+        carriedOver = effects; // more to do: performed first in the next round, after one look at the inbox
     }
 
     private void send(Outbound outbound) {
@@ -360,29 +454,51 @@ public final class RaftDriver implements RaftTransport.InboundHandler, AutoClose
     }
 
     private void stop() {
-        try {
-            raftLog.flush();
-        } catch (RuntimeException flushFailure) {
-            log.warn("node {}: final flush failed: {}", core.nodeId(), flushFailure.toString());
-        }
-        AppendFailedException closed = refusal(AppendResult.Status.NOT_LEADER, "the node is shut down");
-        appends.values().forEach(pending -> pending.committed().completeExceptionally(closed));
-        appends.clear();
-        answers.values().forEach(pending -> pending.answer().cancel(false));
-        answers.clear();
-        for (Input input : inbox) {
-            if (input instanceof Append append) {
-                append.committed().completeExceptionally(closed);
+        if (failure == null) {
+            try {
+                raftLog.flush();
+            } catch (RuntimeException flushFailure) {
+                log.warn("node {}: final flush failed: {}", core.nodeId(), flushFailure.toString());
             }
+        } else {
+            // After a failure nothing more is written: a retried fsync may lie (see FileRaftLog).
+            transport.close();
         }
-        inbox.clear();
+        // Appends in flight may or may not have committed; after a failure say so.
+        AppendFailedException stopped = stopCause();
+        appends.values().forEach(pending -> pending.committed().completeExceptionally(stopped));
+        appends.clear();
+        answers.values().forEach(pending -> pending.answer().completeExceptionally(stopped));
+        answers.clear();
+        failQueuedInputs(stopped);
         if (shutdownDone != null) {
             shutdownDone.complete(null);
         }
     }
 
+    /** Completes every queued input exceptionally: nothing will handle it any more. */
+    private void failQueuedInputs(AppendFailedException stopped) {
+        Input input;
+        while ((input = inbox.poll()) != null) {
+            if (input instanceof Append append) {
+                queuedAppendBytes.addAndGet(-append.bytes());
+                append.committed().completeExceptionally(stopped);
+            } else if (input instanceof InboundRequest request) {
+                request.answer().completeExceptionally(stopped);
+            } else if (input instanceof Register register) {
+                register.done().completeExceptionally(stopped);
+            } else if (input instanceof Describe describe) {
+                describe.answer().completeExceptionally(stopped);
+            } else if (input instanceof CreateSnapshot snapshot) {
+                snapshot.done().completeExceptionally(stopped);
+            } else if (input instanceof Shutdown shutdown) {
+                shutdown.done().complete(null);
+            }
+        }
+    }
+
     private AppendFailedException refusal(AppendResult.Status status, String why) {
-        return new AppendFailedException(new AppendResult(-1, status, -1, core.leaderAndEpoch()), why);
+        return new AppendFailedException(new AppendResult(-1, status, -1, publishedLeader), why);
     }
 
     private static long answerKey(int source, long correlationId) {

@@ -4,6 +4,7 @@ import io.kraftlet.raft.LeaderAndEpoch;
 import io.kraftlet.raft.RaftNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -32,20 +33,26 @@ public final class RaftMetrics {
     private final Timer electionLatency;
     private final Counter appendRecords;
     private final Counter fetchRecords;
+    private final MeterRegistry registry;
+    private final List<Meter> meters = new java.util.ArrayList<>();
     private long fetchedRecordsSeen;
     private long leaderLostAtMs = -1;
 
     public RaftMetrics(MeterRegistry registry, int nodeId) {
+        this.registry = registry;
         String node = Integer.toString(nodeId);
-        Gauge.builder("kraftlet.raft.current-leader", currentLeader, AtomicLong::get).tag("node", node)
-                .description("the leader this node knows, -1 if none").register(registry);
-        Gauge.builder("kraftlet.raft.current-epoch", currentEpoch, AtomicLong::get).tag("node", node).register(registry);
-        Gauge.builder("kraftlet.raft.high-watermark", highWatermark, AtomicLong::get).tag("node", node).register(registry);
-        Gauge.builder("kraftlet.raft.log-end-offset", logEndOffset, AtomicLong::get).tag("node", node).register(registry);
+        meters.add(Gauge.builder("kraftlet.raft.current-leader", currentLeader, AtomicLong::get).tag("node", node)
+                .description("the leader this node knows, -1 if none").register(registry));
+        meters.add(Gauge.builder("kraftlet.raft.current-epoch", currentEpoch, AtomicLong::get).tag("node", node)
+                .register(registry));
+        meters.add(Gauge.builder("kraftlet.raft.high-watermark", highWatermark, AtomicLong::get).tag("node", node)
+                .register(registry));
+        meters.add(Gauge.builder("kraftlet.raft.log-end-offset", logEndOffset, AtomicLong::get).tag("node", node)
+                .register(registry));
         for (int i = 0; i < STATES.size(); i++) {
             stateFlags[i] = new AtomicLong();
-            Gauge.builder("kraftlet.raft.current-state", stateFlags[i], AtomicLong::get).tag("node", node)
-                    .tag("state", STATES.get(i)).description("1 for the role this node is in").register(registry);
+            meters.add(Gauge.builder("kraftlet.raft.current-state", stateFlags[i], AtomicLong::get).tag("node", node)
+                    .tag("state", STATES.get(i)).description("1 for the role this node is in").register(registry));
         }
         commitLatency = Timer.builder("kraftlet.raft.commit-latency").tag("node", node)
                 .description("from append call to commit").publishPercentiles(0.5, 0.99, 0.999).register(registry);
@@ -55,6 +62,13 @@ public final class RaftMetrics {
                 .description("records committed through append; its rate is append-records-rate").register(registry);
         fetchRecords = Counter.builder("kraftlet.raft.fetch-records").tag("node", node)
                 .description("records fetched as follower or observer; its rate is fetch-records-rate").register(registry);
+        meters.addAll(List.of(commitLatency, electionLatency, appendRecords, fetchRecords));
+    }
+
+    /** Removes this node's meters, so a node reopened on the same registry registers fresh ones. */
+    void close() {
+        meters.forEach(registry::remove);
+        meters.clear();
     }
 
     /** Publishes the core's state after a step. */

@@ -197,6 +197,67 @@ class MetadataQuorumTest {
     }
 
     @Test
+    void aListenerThatThrowsStopsTheNodeVisiblyAndNothingHangs() throws Exception {
+        voters = "1@127.0.0.1:" + freePort();
+        MetadataQuorum.format(dir.resolve("node-1"), CLUSTER, 1);
+        MetadataQuorum node = MetadataQuorum.builder().nodeId(1).clusterId(CLUSTER).voters(voters)
+                .dataDir(dir.resolve("node-1")).build();
+        nodes.put(1, node);
+        RecordingListener leaderWatch = new RecordingListener();
+        node.register(leaderWatch);
+        node.register(new RaftListener() {
+            @Override
+            public void handleCommit(Batch batch) {
+                if (!batch.control()) {
+                    throw new IllegalStateException("state machine bug");
+                }
+            }
+
+            @Override
+            public void handleLoadSnapshot(SnapshotStore.Snapshot snapshot) {
+            }
+
+            @Override
+            public void handleLeaderChange(LeaderAndEpoch leader) {
+            }
+        });
+        node.start();
+        await(() -> leaderWatch.leader.isLeader(1), "the single voter leads");
+        ExecutionException first = assertThrows(ExecutionException.class,
+                () -> node.append(List.of(bytes("boom"))).get(10, TimeUnit.SECONDS));
+        AppendFailedException outcomeUnknown = assertInstanceOf(AppendFailedException.class, first.getCause());
+        assertEquals(AppendResult.Status.LEADERSHIP_LOST, outcomeUnknown.status(), "the record may have committed");
+        assertTrue(node.failure().isPresent());
+        assertTrue(node.failure().get().getMessage().contains("state machine bug"));
+        ExecutionException later = assertThrows(ExecutionException.class,
+                () -> node.append(List.of(bytes("x"))).get(10, TimeUnit.SECONDS));
+        assertTrue(later.getCause().getMessage().contains("stopped after a failure"), later.getCause().getMessage());
+        assertThrows(ExecutionException.class, () -> node.describe().get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aNodeReopenedOnTheSameRegistryPublishesFreshMeters() throws Exception {
+        voters = "1@127.0.0.1:" + freePort();
+        MetadataQuorum.format(dir.resolve("node-1"), CLUSTER, 1);
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        for (int round = 1; round <= 2; round++) {
+            MetadataQuorum node = MetadataQuorum.builder().nodeId(1).clusterId(CLUSTER).voters(voters)
+                    .dataDir(dir.resolve("node-1")).meterRegistry(registry).build();
+            RecordingListener listener = new RecordingListener();
+            node.register(listener);
+            node.start();
+            try {
+                await(() -> listener.leader.isLeader(1), "the single voter leads");
+                node.append(List.of(bytes("r" + round))).get(10, TimeUnit.SECONDS);
+                double epoch = registry.get("kraftlet.raft.current-epoch").gauge().value();
+                assertEquals(round, epoch, "round " + round + " must read the live node's epoch");
+            } finally {
+                node.close();
+            }
+        }
+    }
+
+    @Test
     void startRefusesAnUnformattedDirectoryAndAnotherClustersDirectory() throws IOException {
         String onePort = "1@127.0.0.1:" + freePort();
         IllegalStateException unformatted = assertThrows(IllegalStateException.class,

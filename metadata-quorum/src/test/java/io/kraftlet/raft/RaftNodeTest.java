@@ -760,6 +760,25 @@ class RaftNodeTest {
         assertTrue(cluster.peer(1).snapshots.latest().isEmpty());
     }
 
+    @Test
+    void aSnapshotInsideABatchIsRefusedBeforeAnythingIsWritten() {
+        ScenarioCluster cluster = ScenarioCluster.started(CONFIG, 1);
+        cluster.electLeader(1);
+        cluster.append(1, 1, "a", "b", "c");
+        cluster.advanceBy(CONFIG.appendLingerMs());
+        cluster.tick(1);
+        assertEquals(4, cluster.node(1).highWatermark(), "the leader-change record and one batch [1..4)");
+        cluster.createSnapshot(1, 1, bytes("after-leader-change"));
+        SnapshotId good = cluster.peer(1).snapshots.latest().orElseThrow().id();
+
+        // Offsets 2 and 3 lie inside the batch [1..4): refused, and the good snapshot stays.
+        for (long inside : new long[] {2, 3}) {
+            assertThrows(IllegalArgumentException.class, () -> cluster.createSnapshot(1, inside, bytes("bogus")));
+        }
+        assertEquals(good, cluster.peer(1).snapshots.latest().orElseThrow().id());
+        assertEquals(1, cluster.peer(1).log.startOffset());
+    }
+
     // ---------------------------------------------------------------- identity
 
     @Test

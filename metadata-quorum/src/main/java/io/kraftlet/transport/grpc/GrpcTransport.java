@@ -116,7 +116,7 @@ public final class GrpcTransport implements RaftTransport {
         this.requestTimeoutMs = builder.requestTimeoutMs;
         this.maxInFlightPerPeer = builder.maxInFlightPerPeer;
         this.meterRegistry = builder.meterRegistry != null ? builder.meterRegistry : new SimpleMeterRegistry();
-        this.metrics = new TransportMetrics(meterRegistry);
+        this.metrics = new TransportMetrics(meterRegistry, nodeId);
         if (builder.tls != null) {
             this.serverCredentials = serverCredentials(builder.tls);
             this.channelCredentials = channelCredentials(builder.tls);

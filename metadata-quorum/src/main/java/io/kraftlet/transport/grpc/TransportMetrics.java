@@ -33,29 +33,33 @@ final class TransportMetrics {
     final Counter droppedUnknownPeer;
     final Counter droppedNotRunning;
 
-    TransportMetrics(MeterRegistry registry) {
-        rejectedClusterId = rejected(registry, "cluster_id");
-        rejectedVoter = rejected(registry, "voter");
-        rejectedMalformed = rejected(registry, "malformed");
-        droppedInFlight = dropped(registry, "in_flight");
-        droppedTimeout = dropped(registry, "timeout");
-        droppedUnavailable = dropped(registry, "unavailable");
-        droppedFailed = dropped(registry, "failed");
-        droppedBadResponse = dropped(registry, "bad_response");
-        droppedUnknownPeer = dropped(registry, "unknown_peer");
-        droppedNotRunning = dropped(registry, "not_running");
+    /** Counters tagged with the node id, so nodes sharing a registry keep separate counts. */
+    TransportMetrics(MeterRegistry registry, int nodeId) {
+        String node = Integer.toString(nodeId);
+        rejectedClusterId = rejected(registry, node, "cluster_id");
+        rejectedVoter = rejected(registry, node, "voter");
+        rejectedMalformed = rejected(registry, node, "malformed");
+        droppedInFlight = dropped(registry, node, "in_flight");
+        droppedTimeout = dropped(registry, node, "timeout");
+        droppedUnavailable = dropped(registry, node, "unavailable");
+        droppedFailed = dropped(registry, node, "failed");
+        droppedBadResponse = dropped(registry, node, "bad_response");
+        droppedUnknownPeer = dropped(registry, node, "unknown_peer");
+        droppedNotRunning = dropped(registry, node, "not_running");
     }
 
-    private static Counter rejected(MeterRegistry registry, String reason) {
+    private static Counter rejected(MeterRegistry registry, String node, String reason) {
         return Counter.builder(REJECTED_REQUESTS)
                 .description("Inbound Raft requests refused by the transport before reaching the node")
+                .tag("node", node)
                 .tag("reason", reason)
                 .register(registry);
     }
 
-    private static Counter dropped(MeterRegistry registry, String reason) {
+    private static Counter dropped(MeterRegistry registry, String node, String reason) {
         return Counter.builder(DROPPED_REQUESTS)
                 .description("Outbound Raft requests dropped without an answer; the core sends again")
+                .tag("node", node)
                 .tag("reason", reason)
                 .register(registry);
     }
