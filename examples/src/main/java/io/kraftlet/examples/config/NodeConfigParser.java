@@ -1,0 +1,234 @@
+package io.kraftlet.examples.config;
+
+import io.kraftlet.raft.RaftConfig;
+import io.kraftlet.transport.grpc.HostPort;
+import io.kraftlet.transport.grpc.QuorumVoters;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.SortedMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns Kafka-style node properties (DESIGN §5 names) into a {@link NodeConfig}. Every key is
+ * known here with its meaning ({@link #KEYS}); an unknown key, a malformed value, a missing
+ * required key or contradicting keys throw a {@link ConfigException} naming the key. A pure
+ * function except for checking that TLS files exist; safe from any thread.
+ */
+public final class NodeConfigParser {
+    public static final String NODE_ID = "node.id";
+    public static final String PROCESS_ROLES = "process.roles";
+    public static final String QUORUM_VOTERS = QuorumVoters.CONFIG_KEY;
+    public static final String LISTENERS = "listeners";
+    public static final String CONTROLLER_LISTENER_NAMES = "controller.listener.names";
+    public static final String METADATA_LOG_DIR = "metadata.log.dir";
+    public static final String LOG_DIRS = "log.dirs";
+    public static final String CLUSTER_ID = "cluster.id";
+    public static final String ELECTION_TIMEOUT_MS = "controller.quorum.election.timeout.ms";
+    public static final String FETCH_TIMEOUT_MS = "controller.quorum.fetch.timeout.ms";
+    public static final String ELECTION_BACKOFF_MAX_MS = "controller.quorum.election.backoff.max.ms";
+    public static final String APPEND_LINGER_MS = "controller.quorum.append.linger.ms";
+    public static final String REQUEST_TIMEOUT_MS = "controller.quorum.request.timeout.ms";
+    public static final String RETRY_BACKOFF_MS = "controller.quorum.retry.backoff.ms";
+    public static final String METRICS_PORT = "metrics.port";
+    public static final String SNAPSHOT_INTERVAL_RECORDS = "metadata.log.snapshot.interval.records";
+    public static final String APPEND_RECORDS_PER_SECOND = "kraftlet.example.append.records.per.second";
+
+    public static final int DEFAULT_SNAPSHOT_INTERVAL_RECORDS = 1000;
+    /** Bound of the example load generator: one node appends at most this many records a second. */
+    public static final int MAX_APPEND_RECORDS_PER_SECOND = 100_000;
+
+    /** Every key a node configuration may hold, with what it means; printed by {@code kraftlet node --help}. */
+    public static final Map<String, String> KEYS = keys();
+
+    private static final Pattern LISTENER = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)://(.*)");
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]+");
+    private static final String UNKNOWN_KEY_HINT = "`kraftlet node --help` lists the keys a node accepts";
+
+    private NodeConfigParser() {
+    }
+
+    /**
+     * Checks {@code properties} and builds the configuration.
+     *
+     * @throws ConfigException naming the first key that is unknown, malformed, missing or
+     *     contradicts another
+     */
+    public static NodeConfig parse(Map<String, String> properties) {
+        ConfigValues values = new ConfigValues(properties);
+        values.refuseUnknownKeys(KEYS.keySet(), UNKNOWN_KEY_HINT);
+        int nodeId = values.integer(NODE_ID, 0, Integer.MAX_VALUE)
+                .orElseThrow(() -> new ConfigException(NODE_ID, "is required (this node's id, an integer >= 0)"));
+        checkRoles(values.requiredString(PROCESS_ROLES, "controller"));
+        String quorumVoters = values.requiredString(QUORUM_VOTERS, "id@host:port,...");
+        SortedMap<Integer, HostPort> voters = parseVoters(quorumVoters);
+        Optional<String> listenerName = Optional.empty();
+        HostPort listenAddress = voters.getOrDefault(nodeId, new HostPort("127.0.0.1", 0));
+        Optional<String> listeners = values.string(LISTENERS);
+        if (listeners.isPresent()) {
+            Matcher listener = parseListener(listeners.get());
+            listenerName = Optional.of(listener.group(1));
+            listenAddress = listenAddress(listener.group(2));
+            checkListenerPort(nodeId, voters, listenAddress);
+        }
+        checkListenerName(values, listenerName);
+        Optional<String> clusterId = values.string(CLUSTER_ID);
+        clusterId.ifPresent(NodeConfigParser::checkClusterId);
+        return new NodeConfig(nodeId, quorumVoters, voters, listenerName, listenAddress, metadataLogDir(values),
+                clusterId, raftConfig(values), metricsPort(values), TlsKeys.parse(values),
+                values.integer(SNAPSHOT_INTERVAL_RECORDS, DEFAULT_SNAPSHOT_INTERVAL_RECORDS, 1, Integer.MAX_VALUE),
+                values.integer(APPEND_RECORDS_PER_SECOND, 0, 0, MAX_APPEND_RECORDS_PER_SECOND));
+    }
+
+    /** A cluster id as {@code meta.properties} accepts it (Kafka prints its ids in base64url). */
+    public static void checkClusterId(String clusterId) {
+        if (!ID.matcher(clusterId).matches()) {
+            throw new ConfigException(CLUSTER_ID, "'" + clusterId + "' must be letters, digits, '-' or '_'"
+                    + " (`kraftlet random-uuid` prints a new one)");
+        }
+    }
+
+    private static void checkRoles(String roles) {
+        List<String> listed = new ArrayList<>();
+        for (String role : roles.split(",", -1)) {
+            String trimmed = role.trim();
+            if (!trimmed.equals("controller") && !trimmed.equals("broker")) {
+                throw new ConfigException(PROCESS_ROLES, "unknown role '" + trimmed + "' (expected controller)");
+            }
+            listed.add(trimmed);
+        }
+        if (listed.contains("broker")) {
+            throw new ConfigException(PROCESS_ROLES, "'" + roles + "' is not supported yet: this release runs"
+                    + " controllers only (process.roles=controller); broker roles come later");
+        }
+    }
+
+    private static SortedMap<Integer, HostPort> parseVoters(String quorumVoters) {
+        try {
+            return QuorumVoters.parse(quorumVoters);
+        } catch (IllegalArgumentException bad) {
+            // The parser's messages already start with the key.
+            throw new ConfigException(QUORUM_VOTERS, bad.getMessage().replaceFirst("^" + Pattern.quote(QUORUM_VOTERS) + " ", ""));
+        }
+    }
+
+    private static Matcher parseListener(String listeners) {
+        String[] entries = listeners.split(",", -1);
+        if (entries.length != 1) {
+            throw new ConfigException(LISTENERS, "has " + entries.length + " entries; a controller listens on exactly"
+                    + " one (NAME://host:port)");
+        }
+        Matcher listener = LISTENER.matcher(entries[0].trim());
+        if (!listener.matches()) {
+            throw new ConfigException(LISTENERS, "'" + listeners + "' is not NAME://host:port (e.g. CONTROLLER://127.0.0.1:9093)");
+        }
+        return listener;
+    }
+
+    /** {@code host:port}; an empty host ({@code CONTROLLER://:9093}) means every interface, as in Kafka. */
+    private static HostPort listenAddress(String hostPort) {
+        String text = hostPort.startsWith(":") ? "0.0.0.0" + hostPort : hostPort;
+        try {
+            return HostPort.parse(text);
+        } catch (IllegalArgumentException bad) {
+            throw new ConfigException(LISTENERS, bad.getMessage());
+        }
+    }
+
+    /** Other voters dial the port in this voter's entry, so it must be the port the node listens on. */
+    private static void checkListenerPort(int nodeId, SortedMap<Integer, HostPort> voters, HostPort listenAddress) {
+        HostPort entry = voters.get(nodeId);
+        if (entry != null && entry.port() != listenAddress.port()) {
+            throw new ConfigException(LISTENERS, "port " + listenAddress.port() + " differs from node " + nodeId
+                    + "'s entry in " + QUORUM_VOTERS + " (" + entry + "): the other voters would not reach it");
+        }
+    }
+
+    private static void checkListenerName(ConfigValues values, Optional<String> listenerName) {
+        Optional<String> names = values.string(CONTROLLER_LISTENER_NAMES);
+        if (names.isEmpty() || listenerName.isEmpty()) {
+            return;
+        }
+        for (String name : names.get().split(",")) {
+            if (name.trim().equals(listenerName.get())) {
+                return;
+            }
+        }
+        throw new ConfigException(CONTROLLER_LISTENER_NAMES, "'" + names.get() + "' does not name the listener '"
+                + listenerName.get() + "' in " + LISTENERS);
+    }
+
+    private static Path metadataLogDir(ConfigValues values) {
+        Optional<String> dir = values.string(METADATA_LOG_DIR);
+        if (dir.isPresent()) {
+            return ConfigValues.path(METADATA_LOG_DIR, dir.get());
+        }
+        // As in Kafka, the metadata log goes to the first of log.dirs when metadata.log.dir is not set.
+        Optional<String> logDirs = values.string(LOG_DIRS);
+        if (logDirs.isEmpty()) {
+            throw new ConfigException(METADATA_LOG_DIR, "is required (or " + LOG_DIRS + "): the directory"
+                    + " `kraftlet format` prepared for this node");
+        }
+        String first = logDirs.get().split(",", -1)[0].trim();
+        if (first.isEmpty()) {
+            throw new ConfigException(LOG_DIRS, "'" + logDirs.get() + "' starts with an empty entry");
+        }
+        return ConfigValues.path(LOG_DIRS, first);
+    }
+
+    private static RaftConfig raftConfig(ConfigValues values) {
+        RaftConfig defaults = RaftConfig.DEFAULT;
+        int electionTimeoutMs = values.integer(ELECTION_TIMEOUT_MS, defaults.electionTimeoutMs(), 1, Integer.MAX_VALUE);
+        int fetchTimeoutMs = values.integer(FETCH_TIMEOUT_MS, defaults.fetchTimeoutMs(), 1, Integer.MAX_VALUE);
+        int electionBackoffMaxMs = values.integer(ELECTION_BACKOFF_MAX_MS, defaults.electionBackoffMaxMs(), 1, Integer.MAX_VALUE);
+        int retryBackoffMs = values.integer(RETRY_BACKOFF_MS, defaults.retryBackoffMs(), 1, Integer.MAX_VALUE);
+        int appendLingerMs = values.integer(APPEND_LINGER_MS, defaults.appendLingerMs(), 0, Integer.MAX_VALUE);
+        int requestTimeoutMs = values.integer(REQUEST_TIMEOUT_MS, defaults.requestTimeoutMs(), 1, Integer.MAX_VALUE);
+        if (requestTimeoutMs <= defaults.fetchMaxWaitMs()) {
+            // The leader holds an empty fetch this long; a shorter request timeout would expire every one.
+            throw new ConfigException(REQUEST_TIMEOUT_MS, requestTimeoutMs + " must be above the fetch long-poll wait of "
+                    + defaults.fetchMaxWaitMs() + " ms");
+        }
+        return new RaftConfig(electionTimeoutMs, fetchTimeoutMs, electionBackoffMaxMs, retryBackoffMs, appendLingerMs,
+                requestTimeoutMs, defaults.fetchMaxWaitMs(), defaults.fetchMaxBytes(), defaults.batchMaxBytes(),
+                defaults.accumulatorMaxBytes(), defaults.snapshotChunkMaxBytes(), defaults.maxObservers(),
+                defaults.maxBatchesPerDelivery());
+    }
+
+    private static OptionalInt metricsPort(ConfigValues values) {
+        Optional<Integer> port = values.integer(METRICS_PORT, 0, 65_535);
+        return port.map(OptionalInt::of).orElse(OptionalInt.empty());
+    }
+
+    private static Map<String, String> keys() {
+        Map<String, String> keys = new LinkedHashMap<>();
+        keys.put(NODE_ID, "this node's id (required)");
+        keys.put(PROCESS_ROLES, "controller (required; broker roles come later)");
+        keys.put(QUORUM_VOTERS, "id@host:port,... (required); a node not listed is an observer");
+        keys.put(LISTENERS, "NAME://host:port to serve on (default: the node's voter entry)");
+        keys.put(CONTROLLER_LISTENER_NAMES, "if set, must name the listener in " + LISTENERS);
+        keys.put(METADATA_LOG_DIR, "the directory `kraftlet format` prepared (required, or " + LOG_DIRS + ")");
+        keys.put(LOG_DIRS, "its first entry is used when " + METADATA_LOG_DIR + " is not set");
+        keys.put(CLUSTER_ID, "checked against meta.properties when set");
+        keys.put(ELECTION_TIMEOUT_MS, "default " + RaftConfig.DEFAULT.electionTimeoutMs());
+        keys.put(FETCH_TIMEOUT_MS, "default " + RaftConfig.DEFAULT.fetchTimeoutMs());
+        keys.put(ELECTION_BACKOFF_MAX_MS, "default " + RaftConfig.DEFAULT.electionBackoffMaxMs());
+        keys.put(APPEND_LINGER_MS, "default " + RaftConfig.DEFAULT.appendLingerMs());
+        keys.put(REQUEST_TIMEOUT_MS, "default " + RaftConfig.DEFAULT.requestTimeoutMs());
+        keys.put(RETRY_BACKOFF_MS, "default " + RaftConfig.DEFAULT.retryBackoffMs());
+        keys.put(METRICS_PORT, "serve Prometheus on http://<listener host>:PORT/metrics (default off)");
+        keys.put(TlsKeys.CERTIFICATE_FILE, "PEM certificate chain of this node (mutual TLS: all three or none)");
+        keys.put(TlsKeys.KEY_FILE, "PEM key of that certificate (unencrypted PKCS#8)");
+        keys.put(TlsKeys.TRUSTSTORE_FILE, "PEM certificates that peers' certificates must chain to");
+        keys.put(SNAPSHOT_INTERVAL_RECORDS, "example state machine: snapshot every N records (default "
+                + DEFAULT_SNAPSHOT_INTERVAL_RECORDS + ")");
+        keys.put(APPEND_RECORDS_PER_SECOND, "example load: records a second the leader appends (default 0)");
+        return Collections.unmodifiableMap(keys);
+    }
+}

@@ -1,0 +1,222 @@
+package io.kraftlet.examples.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kraftlet.raft.RaftConfig;
+import io.kraftlet.transport.grpc.HostPort;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class NodeConfigParserTest {
+    @TempDir
+    Path tmp;
+
+    private static Map<String, String> minimal() {
+        Map<String, String> properties = new HashMap<>();
+        properties.put("node.id", "1");
+        properties.put("process.roles", "controller");
+        properties.put("controller.quorum.voters", "1@127.0.0.1:9093,2@127.0.0.1:9094,3@127.0.0.1:9095");
+        properties.put("metadata.log.dir", "/var/lib/kraftlet/1");
+        return properties;
+    }
+
+    private static Map<String, String> with(String key, String value) {
+        Map<String, String> properties = minimal();
+        if (value == null) {
+            properties.remove(key);
+        } else {
+            properties.put(key, value);
+        }
+        return properties;
+    }
+
+    private static ConfigException refused(Map<String, String> properties) {
+        return assertThrows(ConfigException.class, () -> NodeConfigParser.parse(properties));
+    }
+
+    @Test
+    void minimalConfigurationTakesKafkasDefaults() {
+        NodeConfig config = NodeConfigParser.parse(minimal());
+
+        assertEquals(1, config.nodeId());
+        assertTrue(config.isVoter());
+        assertEquals(new HostPort("127.0.0.1", 9093), config.listenAddress());
+        assertEquals(Path.of("/var/lib/kraftlet/1"), config.metadataLogDir());
+        assertEquals(RaftConfig.DEFAULT, config.raftConfig());
+        assertEquals(Optional.empty(), config.clusterId());
+        assertTrue(config.metricsPort().isEmpty());
+        assertTrue(config.tls().isEmpty());
+        assertEquals(NodeConfigParser.DEFAULT_SNAPSHOT_INTERVAL_RECORDS, config.snapshotIntervalRecords());
+        assertEquals(0, config.appendRecordsPerSecond());
+    }
+
+    @Test
+    void everyKeyIsRead() {
+        Map<String, String> properties = minimal();
+        properties.put("listeners", "CONTROLLER://0.0.0.0:9093");
+        properties.put("controller.listener.names", "CONTROLLER");
+        properties.put("cluster.id", "MkU3OEVBNTcwNTJENDM2Qk");
+        properties.put("controller.quorum.election.timeout.ms", "500");
+        properties.put("controller.quorum.fetch.timeout.ms", "1500");
+        properties.put("controller.quorum.election.backoff.max.ms", "700");
+        properties.put("controller.quorum.append.linger.ms", "5");
+        properties.put("controller.quorum.request.timeout.ms", "1200");
+        properties.put("controller.quorum.retry.backoff.ms", "30");
+        properties.put("metrics.port", "9100");
+        properties.put("metadata.log.snapshot.interval.records", "50");
+        properties.put("kraftlet.example.append.records.per.second", "20");
+
+        NodeConfig config = NodeConfigParser.parse(properties);
+
+        assertEquals(Optional.of("CONTROLLER"), config.listenerName());
+        assertEquals(new HostPort("0.0.0.0", 9093), config.listenAddress());
+        assertEquals(Optional.of("MkU3OEVBNTcwNTJENDM2Qk"), config.clusterId());
+        RaftConfig raft = config.raftConfig();
+        assertEquals(500, raft.electionTimeoutMs());
+        assertEquals(1500, raft.fetchTimeoutMs());
+        assertEquals(700, raft.electionBackoffMaxMs());
+        assertEquals(5, raft.appendLingerMs());
+        assertEquals(1200, raft.requestTimeoutMs());
+        assertEquals(30, raft.retryBackoffMs());
+        assertEquals(RaftConfig.DEFAULT.fetchMaxBytes(), raft.fetchMaxBytes());
+        assertEquals(9100, config.metricsPort().getAsInt());
+        assertEquals(50, config.snapshotIntervalRecords());
+        assertEquals(20, config.appendRecordsPerSecond());
+    }
+
+    @Test
+    void everyDocumentedKeyIsAccepted() {
+        // KEYS drives both the unknown-key check and the help text; nothing documented may be refused as unknown.
+        for (String key : NodeConfigParser.KEYS.keySet()) {
+            ConfigException refusal = assertThrows(ConfigException.class, () -> NodeConfigParser.parse(with(key, "")));
+            assertEquals(key, refusal.key(), refusal.getMessage());
+            assertTrue(refusal.getMessage().contains("is empty"), refusal.getMessage());
+        }
+    }
+
+    @Test
+    void anObserverIsANodeOutsideTheVotersAndListensOnAnEphemeralPort() {
+        NodeConfig config = NodeConfigParser.parse(with("node.id", "4"));
+
+        assertFalse(config.isVoter());
+        assertEquals(new HostPort("127.0.0.1", 0), config.listenAddress());
+    }
+
+    @Test
+    void logDirsIsUsedWhenMetadataLogDirIsNot() {
+        Map<String, String> properties = with("metadata.log.dir", null);
+        properties.put("log.dirs", "/data/a, /data/b");
+
+        assertEquals(Path.of("/data/a"), NodeConfigParser.parse(properties).metadataLogDir());
+    }
+
+    @Test
+    void anEmptyListenerHostMeansEveryInterface() {
+        assertEquals(new HostPort("0.0.0.0", 9093),
+                NodeConfigParser.parse(with("listeners", "CONTROLLER://:9093")).listenAddress());
+    }
+
+    @Test
+    void tlsNeedsAllThreeReadableFiles() throws IOException {
+        Path certificate = Files.writeString(tmp.resolve("node.crt.pem"), "x");
+        Path key = Files.writeString(tmp.resolve("node.key.pem"), "x");
+        Path trust = Files.writeString(tmp.resolve("ca.pem"), "x");
+        Map<String, String> properties = minimal();
+        properties.put("ssl.certificate.file", certificate.toString());
+        properties.put("ssl.key.file", key.toString());
+        properties.put("ssl.truststore.file", trust.toString());
+
+        NodeConfig config = NodeConfigParser.parse(properties);
+        assertEquals(certificate, config.tls().orElseThrow().certificateChainFile());
+
+        properties.remove("ssl.key.file");
+        assertEquals("ssl.key.file", refused(properties).key());
+
+        properties.put("ssl.key.file", tmp.resolve("missing.pem").toString());
+        ConfigException missing = refused(properties);
+        assertEquals("ssl.key.file", missing.key());
+        assertTrue(missing.getMessage().contains("missing.pem"), missing.getMessage());
+    }
+
+    @Test
+    void anUnknownKeyIsNamedBeforeAnythingElse() {
+        // A typo such as node.idd must not surface as "node.id is required".
+        Map<String, String> properties = with("node.id", null);
+        properties.put("node.idd", "1");
+
+        ConfigException refusal = refused(properties);
+
+        assertEquals("node.idd", refusal.key());
+        assertTrue(refusal.getMessage().startsWith("node.idd: unknown configuration key"), refusal.getMessage());
+    }
+
+    @Test
+    void brokerRolesComeLater() {
+        for (String roles : new String[] {"broker", "broker,controller", "controller, broker"}) {
+            ConfigException refusal = refused(with("process.roles", roles));
+            assertEquals("process.roles", refusal.key());
+            assertTrue(refusal.getMessage().contains("broker roles come later"), refusal.getMessage());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+        "node.id | abc | 'abc' is not an integer",
+        "node.id | -1 | out of range",
+        "node.id | 99999999999 | out of range",
+        "process.roles | zookeeper | unknown role 'zookeeper'",
+        "controller.quorum.voters | 1@127.0.0.1 | entry 1",
+        "controller.quorum.voters | 1@127.0.0.1:9093,1@127.0.0.1:9094 | repeats voter id 1",
+        "controller.quorum.voters | x@127.0.0.1:9093 | not a number",
+        "listeners | 127.0.0.1:9093 | is not NAME://host:port",
+        "listeners | CONTROLLER://127.0.0.1:9093,PLAINTEXT://127.0.0.1:9092 | exactly one",
+        "listeners | CONTROLLER://127.0.0.1:9999 | differs from node 1's entry",
+        "listeners | CONTROLLER://127.0.0.1:x | is not a number",
+        "cluster.id | not/valid | must be letters",
+        "controller.quorum.election.timeout.ms | 0 | out of range",
+        "controller.quorum.fetch.timeout.ms | 1.5 | is not an integer",
+        "controller.quorum.election.backoff.max.ms | -3 | out of range",
+        "controller.quorum.append.linger.ms | -1 | out of range",
+        "controller.quorum.request.timeout.ms | 400 | above the fetch long-poll wait",
+        "controller.quorum.retry.backoff.ms | ten | is not an integer",
+        "metrics.port | 70000 | out of range",
+        "metadata.log.snapshot.interval.records | 0 | out of range",
+        "kraftlet.example.append.records.per.second | -5 | out of range",
+    })
+    void aMalformedValueIsRefusedNamingItsKey(String key, String value, String problem) {
+        ConfigException refusal = refused(with(key, value));
+
+        assertEquals(key, refusal.key());
+        assertTrue(refusal.getMessage().startsWith(key + ": "), refusal.getMessage());
+        assertTrue(refusal.getMessage().contains(problem), refusal.getMessage());
+        assertFalse(refusal.getMessage().contains("\n"), "one line: " + refusal.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"node.id", "process.roles", "controller.quorum.voters", "metadata.log.dir"})
+    void aMissingRequiredKeyIsNamed(String key) {
+        ConfigException refusal = refused(with(key, null));
+
+        assertEquals(key, refusal.key());
+        assertTrue(refusal.getMessage().contains("required"), refusal.getMessage());
+    }
+
+    @Test
+    void controllerListenerNamesMustNameTheListener() {
+        Map<String, String> properties = with("listeners", "CONTROLLER://127.0.0.1:9093");
+        properties.put("controller.listener.names", "OTHER");
+
+        assertEquals("controller.listener.names", refused(properties).key());
+    }
+}
