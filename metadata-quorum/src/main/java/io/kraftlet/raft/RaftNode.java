@@ -33,8 +33,10 @@ import java.util.Set;
  * thread or touches a socket. It reads and appends the {@link RaftLog} it is given
  * synchronously, but never counts data as durable until the driver reports a flush.
  *
- * <p>Election and replication rules live here and in {@link ReplicationHandler}; role changes
- * happen only in {@link QuorumState}; deliveries to listeners in {@link ListenerDelivery}.
+ * <p>Election rules live in {@link ElectionHandler}, replication rules in
+ * {@link ReplicationHandler}, deliveries to listeners in {@link ListenerDelivery}; role changes
+ * happen only in {@link QuorumState}. This class takes the inputs, routes them, and assembles
+ * each step's effects.
  *
  * <p>Threading: not thread-safe; the driver thread makes every call.
  */
@@ -49,6 +51,7 @@ public final class RaftNode {
     final QuorumState quorum;
     final ReplicationHandler replication;
     final ListenerDelivery delivery;
+    final ElectionHandler election;
 
     /** Largest offset known committed, exclusive; never decreases while the node runs. */
     long highWatermark;
@@ -85,6 +88,7 @@ public final class RaftNode {
         // What the log holds after a restart is not known to be durable until flushed again.
         this.flushedEndOffset = log.startOffset();
         this.replication = new ReplicationHandler(this);
+        this.election = new ElectionHandler(this);
         this.delivery = new ListenerDelivery(this);
     }
 
@@ -109,38 +113,38 @@ public final class RaftNode {
         EpochState state = quorum.current();
         if (state instanceof UnattachedState unattached) {
             if (quorum.isVoter() && nowMs >= unattached.electionDeadlineMs()) {
-                becomeProspective(nowMs);
+                election.becomeProspective(nowMs);
             }
         } else if (state instanceof ProspectiveState prospective) {
             if (prospective.backingOff() ? nowMs >= prospective.backoffUntilMs()
                     : nowMs >= prospective.electionDeadlineMs()) {
                 if (prospective.backingOff()) {
-                    becomeProspective(nowMs);
+                    election.becomeProspective(nowMs);
                 } else {
                     prospective.startBackoff(nowMs + quorum.backoffMs(prospective.retries()));
                 }
             }
         } else if (state instanceof CandidateState candidate) {
             if (candidate.backingOff() && nowMs >= candidate.backoffUntilMs()) {
-                becomeProspective(nowMs);
+                election.becomeProspective(nowMs);
             } else if (!candidate.backingOff() && nowMs >= candidate.electionDeadlineMs()) {
                 candidate.startBackoff(nowMs + quorum.backoffMs(candidate.retries()));
             }
         } else if (state instanceof LeaderState leader) {
-            tickLeader(leader, nowMs);
+            election.tickLeader(leader, nowMs);
         } else if (state instanceof FollowerState follower) {
             if (nowMs >= follower.fetchDeadlineMs()) {
                 if (quorum.isVoter()) {
-                    becomeProspective(nowMs);
+                    election.becomeProspective(nowMs);
                 } else {
                     quorum.transitionToUnattached(follower.epoch(), OptionalInt.empty(), nowMs);
                 }
             }
         } else if (state instanceof ResignedState resigned) {
             if (nowMs >= resigned.electionDeadlineMs()) {
-                becomeProspective(nowMs);
+                election.becomeProspective(nowMs);
             } else if (nowMs >= resigned.resendAtMs) {
-                sendEndQuorumEpoch(resigned, nowMs);
+                election.sendEndQuorumEpoch(resigned, nowMs);
             }
         }
         return finishStep(nowMs);
@@ -219,7 +223,7 @@ public final class RaftNode {
      */
     public RaftEffects shutdown(long nowMs) {
         if (quorum.current() instanceof LeaderState) {
-            resign(nowMs);
+            election.resign(nowMs);
         }
         return finishStep(nowMs);
     }
@@ -300,11 +304,11 @@ public final class RaftNode {
             return;
         }
         if (request instanceof VoteRequest vote) {
-            handleVoteRequest(from, vote, nowMs);
+            election.handleVoteRequest(from, vote, nowMs);
         } else if (request instanceof BeginQuorumEpochRequest begin) {
-            handleBeginQuorumEpochRequest(from, begin, nowMs);
+            election.handleBeginQuorumEpochRequest(from, begin, nowMs);
         } else if (request instanceof EndQuorumEpochRequest end) {
-            handleEndQuorumEpochRequest(from, end, nowMs);
+            election.handleEndQuorumEpochRequest(from, end, nowMs);
         } else if (request instanceof FetchRequest fetch) {
             replication.handleFetchRequest(from, fetch, nowMs);
         } else if (request instanceof FetchSnapshotRequest fetchSnapshot) {
@@ -332,103 +336,17 @@ public final class RaftNode {
         }
     }
 
-    private void handleVoteRequest(int from, VoteRequest request, long nowMs) {
-        if (!quorum.isVoter() || !quorum.voters().contains(request.candidateId()) || request.candidateId() != from) {
-            send(from, errorResponse(request, Errors.INCONSISTENT_VOTER_SET));
-            return;
-        }
-        // The sender's own epoch is the candidate epoch, or one less for a pre-vote (which asks
-        // about the next epoch). A newer epoch always wins: otherwise a voter whose vote
-        // requests were lost stays ahead of the quorum, refused forever.
-        int senderEpoch = request.preVote() ? request.candidateEpoch() - 1 : request.candidateEpoch();
-        if (senderEpoch > quorum.epoch()) {
-            becomeUnattached(senderEpoch, OptionalInt.empty(), nowMs);
-        }
-        boolean granted = request.candidateEpoch() >= quorum.epoch() && decideVote(request, nowMs);
-        if (granted && !request.preVote() && quorum.current().election().votedId().isEmpty()) {
-            quorum.transitionToUnattached(quorum.epoch(), OptionalInt.of(request.candidateId()), nowMs);
-        }
-        LeaderAndEpoch leader = quorum.leaderAndEpoch();
-        send(from, new VoteResponse(request.correlationId(), Errors.NONE, leader.leaderIdOrNil(), leader.epoch(),
-                granted, request.preVote()));
-    }
-
-    /**
-     * The vote rules. Either way the candidate's log must be at least as up to date as ours
-     * (last epoch, then end offset), or it could lack committed entries. A pre-vote is granted
-     * only when we hear from no live leader, so a node that was cut off cannot unseat a
-     * healthy one. A real vote is granted at most once per epoch, never by a node that knows
-     * the epoch's leader or stands itself.
-     */
-    private boolean decideVote(VoteRequest request, long nowMs) {
-        OffsetAndEpoch candidateLog = new OffsetAndEpoch(request.lastOffset(), request.lastOffsetEpoch());
-        boolean logUpToDate = bugs.contains(PlantedBug.VOTE_WITHOUT_LOG_CHECK)
-                || candidateLog.compareTo(log.endOffsetAndEpoch()) >= 0;
-        if (!logUpToDate) {
-            return false;
-        }
-        EpochState state = quorum.current();
-        if (request.preVote()) {
-            boolean liveLeader = state instanceof LeaderState
-                    || (state instanceof FollowerState follower && follower.hasLiveLeader(nowMs));
-            return !liveLeader;
-        }
-        if (state instanceof UnattachedState || state instanceof ProspectiveState) {
-            OptionalInt voted = state.election().votedId();
-            return voted.isEmpty() || voted.getAsInt() == request.candidateId();
-        }
-        return false;
-    }
-
-    private void handleBeginQuorumEpochRequest(int from, BeginQuorumEpochRequest request, long nowMs) {
-        if (!quorum.voters().contains(request.leaderId()) || request.leaderId() != from) {
-            send(from, errorResponse(request, Errors.INCONSISTENT_VOTER_SET));
-            return;
-        }
-        Errors error = Errors.NONE;
-        if (request.leaderEpoch() < quorum.epoch()) {
-            error = Errors.FENCED_LEADER_EPOCH;
-        } else {
-            maybeFollow(request.leaderEpoch(), request.leaderId(), nowMs);
-        }
-        LeaderAndEpoch leader = quorum.leaderAndEpoch();
-        send(from, new BeginQuorumEpochResponse(request.correlationId(), error, leader.leaderIdOrNil(), leader.epoch()));
-    }
-
-    private void handleEndQuorumEpochRequest(int from, EndQuorumEpochRequest request, long nowMs) {
-        if (!quorum.voters().contains(request.leaderId()) || request.leaderId() != from) {
-            send(from, errorResponse(request, Errors.INCONSISTENT_VOTER_SET));
-            return;
-        }
-        Errors error = Errors.NONE;
-        if (request.leaderEpoch() < quorum.epoch()) {
-            error = Errors.FENCED_LEADER_EPOCH;
-        } else {
-            maybeFollow(request.leaderEpoch(), request.leaderId(), nowMs);
-            if (quorum.current() instanceof FollowerState follower && follower.leaderId() == request.leaderId()) {
-                // The first preferred successor starts its election at once; later ones wait
-                // exponentially longer, so the most caught-up voter usually wins.
-                int position = request.preferredSuccessors().indexOf(nodeId);
-                long delayMs = position < 0 ? quorum.electionDeadline(nowMs) - nowMs
-                        : position == 0 ? 0 : Math.min(config.electionBackoffMaxMs(), (long) config.retryBackoffMs() << Math.min(position, 20));
-                follower.markLeaderEnded(nowMs + delayMs);
-            }
-        }
-        LeaderAndEpoch leader = quorum.leaderAndEpoch();
-        send(from, new EndQuorumEpochResponse(request.correlationId(), error, leader.leaderIdOrNil(), leader.epoch()));
-    }
-
     // ---------------------------------------------------------------- responses
 
     private void handleResponse(int from, RaftResponse response, long nowMs) {
         if (response.error() == Errors.INCONSISTENT_CLUSTER_ID || response.error() == Errors.INCONSISTENT_VOTER_SET) {
             return; // the peer refused us; nothing it says about epochs can be trusted
         }
-        if (maybeLearnLeader(from, response, nowMs)) {
+        if (election.maybeLearnLeader(from, response, nowMs)) {
             return;
         }
         if (response instanceof VoteResponse vote) {
-            handleVoteResponse(from, vote, nowMs);
+            election.handleVoteResponse(from, vote, nowMs);
         } else if (response instanceof BeginQuorumEpochResponse begin) {
             if (quorum.current() instanceof LeaderState leader && begin.leaderEpoch() == leader.epoch()
                     && begin.error() == Errors.NONE) {
@@ -445,143 +363,7 @@ public final class RaftNode {
         }
     }
 
-    /**
-     * Every response names the responder's epoch and leader. A newer epoch moves this node
-     * there (following the leader if one is named); a leader named for our own epoch ends an
-     * election we were running. Returns true if the role changed, so the response is stale.
-     */
-    private boolean maybeLearnLeader(int from, RaftResponse response, long nowMs) {
-        int epoch = response.leaderEpoch();
-        int leaderId = response.leaderId();
-        boolean knownLeader = leaderId >= 0 && leaderId != nodeId && quorum.voters().contains(leaderId);
-        if (quorum.current() instanceof ProspectiveState prospective && epoch == prospective.epoch()
-                && prospective.abandonedLeaderId().equals(OptionalInt.of(leaderId)) && from != leaderId) {
-            knownLeader = false; // hearsay about the leader we gave up on; see ProspectiveState
-        }
-        if (epoch > quorum.epoch()) {
-            if (knownLeader) {
-                becomeFollower(epoch, leaderId, nowMs);
-            } else {
-                becomeUnattached(epoch, OptionalInt.empty(), nowMs);
-            }
-            return true;
-        }
-        if (epoch == quorum.epoch() && knownLeader) {
-            EpochState state = quorum.current();
-            if (state instanceof UnattachedState || state instanceof ProspectiveState || state instanceof CandidateState) {
-                becomeFollower(epoch, leaderId, nowMs);
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private void handleVoteResponse(int from, VoteResponse response, long nowMs) {
-        EpochState state = quorum.current();
-        if (state instanceof ProspectiveState prospective && response.preVote()
-                && response.correlationId() >= prospective.firstCorrelationId && !prospective.backingOff()) {
-            if (response.voteGranted()) {
-                prospective.preVotes().recordGrant(from);
-            } else {
-                prospective.preVotes().recordRejection(from);
-            }
-            if (prospective.preVotes().won()) {
-                becomeCandidate(nowMs);
-            } else if (prospective.preVotes().lost()) {
-                prospective.startBackoff(nowMs + quorum.backoffMs(prospective.retries()));
-            }
-        } else if (state instanceof CandidateState candidate && !response.preVote()
-                && response.leaderEpoch() == candidate.epoch() && !candidate.backingOff()) {
-            if (response.voteGranted()) {
-                candidate.votes().recordGrant(from);
-            } else {
-                candidate.votes().recordRejection(from);
-            }
-            if (candidate.votes().won()) {
-                becomeLeader(nowMs);
-            } else if (candidate.votes().lost()) {
-                candidate.startBackoff(nowMs + quorum.backoffMs(candidate.retries()));
-            }
-        }
-    }
-
     // ---------------------------------------------------------------- role changes
-
-    private void becomeProspective(long nowMs) {
-        abandonLeadership();
-        ProspectiveState prospective = quorum.transitionToProspective(nowMs);
-        prospective.firstCorrelationId = nextCorrelationId;
-        if (prospective.preVotes().won()) {
-            becomeCandidate(nowMs); // a single voter needs nobody's pre-vote
-            return;
-        }
-        sendVoteRequests(prospective.epoch() + 1, true);
-    }
-
-    private void becomeCandidate(long nowMs) {
-        CandidateState candidate = quorum.transitionToCandidate(nowMs);
-        if (candidate.votes().won()) {
-            becomeLeader(nowMs);
-            return;
-        }
-        sendVoteRequests(candidate.epoch(), false);
-    }
-
-    private void sendVoteRequests(int candidateEpoch, boolean preVote) {
-        OffsetAndEpoch last = log.endOffsetAndEpoch();
-        for (int voter : quorum.voters().ids()) {
-            if (voter != nodeId) {
-                send(voter, new VoteRequest(clusterId, newCorrelationId(), nodeId, candidateEpoch, last.epoch(),
-                        last.offset(), preVote));
-            }
-        }
-    }
-
-    /**
-     * Takes office: the epoch starts at the current log end with a leader-change record, which
-     * the leader must commit before anything else of its epoch or of earlier epochs counts as
-     * committed.
-     */
-    private void becomeLeader(long nowMs) {
-        long epochStartOffset = log.endOffset();
-        LeaderState leader = quorum.transitionToLeader(epochStartOffset, nowMs);
-        byte[] leaderChange = ControlRecords.leaderChange(nodeId, quorum.voters().ids());
-        log.append(new Batch(epochStartOffset, leader.epoch(), nowMs, true, List.of(leaderChange)));
-        sendBeginQuorumEpoch(leader, nowMs);
-    }
-
-    private void sendBeginQuorumEpoch(LeaderState leader, long nowMs) {
-        for (int voter : leader.unackedBeginQuorum()) {
-            send(voter, new BeginQuorumEpochRequest(clusterId, newCorrelationId(), nodeId, leader.epoch()));
-        }
-        leader.beginQuorumResendAtMs = nowMs + config.beginQuorumEpochResendMs();
-    }
-
-    private void tickLeader(LeaderState leader, long nowMs) {
-        if (leader.lostQuorum(nowMs, config.checkQuorumTimeoutMs())) {
-            resign(nowMs);
-            return;
-        }
-        if (!leader.unackedBeginQuorum().isEmpty() && nowMs >= leader.beginQuorumResendAtMs) {
-            sendBeginQuorumEpoch(leader, nowMs);
-        }
-        replication.expireParkedFetches(leader, nowMs);
-    }
-
-    private void resign(long nowMs) {
-        List<Integer> successors = ((LeaderState) quorum.current()).preferredSuccessors();
-        abandonLeadership();
-        ResignedState resigned = quorum.transitionToResigned(successors, nowMs);
-        sendEndQuorumEpoch(resigned, nowMs);
-    }
-
-    private void sendEndQuorumEpoch(ResignedState resigned, long nowMs) {
-        for (int voter : resigned.unacknowledged()) {
-            send(voter, new EndQuorumEpochRequest(clusterId, newCorrelationId(), nodeId, resigned.epoch(),
-                    resigned.preferredSuccessors()));
-        }
-        resigned.resendAtMs = nowMs + config.requestTimeoutMs();
-    }
 
     /** Follows {@code leaderId} in {@code epoch} unless this node already does. */
     void maybeFollow(int epoch, int leaderId, long nowMs) {
@@ -607,7 +389,7 @@ public final class RaftNode {
      * Leaving the leader role: appends not yet committed get LEADERSHIP_LOST (they may still
      * commit under the next leader), and held fetches are answered so followers look elsewhere.
      */
-    private void abandonLeadership() {
+    void abandonLeadership() {
         if (!(quorum.current() instanceof LeaderState leader)) {
             return;
         }
@@ -624,6 +406,11 @@ public final class RaftNode {
 
     long newCorrelationId() {
         return nextCorrelationId++;
+    }
+
+    /** The id the next request will get: answers to requests sent from now on carry at least this. */
+    long upcomingCorrelationId() {
+        return nextCorrelationId;
     }
 
     void send(int destination, RaftMessage message) {
