@@ -14,8 +14,6 @@ import com.tngtech.archunit.lang.ArchRule;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import org.junit.jupiter.api.BeforeAll;
@@ -89,16 +87,16 @@ class ArchitectureTest {
      */
     @Test
     void everyRuleCatchesItsOffenders() {
-        JavaClasses offenders = new ClassFileImporter().importClasses(ProtobufOffender.class, MillisOffender.class,
-                NanoTimeOffender.class, InstantOffender.class, ClockOffender.class, SleepOffender.class,
-                RandomOffender.class, ThreadLocalRandomOffender.class, ThreadOffender.class, ExecutorOffender.class);
-        assertCaught(offenders, ArchitectureTest::noWireDependencies, ProtobufOffender.class);
-        assertCaught(offenders, ArchitectureTest::noClockReads, MillisOffender.class, NanoTimeOffender.class,
-                InstantOffender.class, ClockOffender.class);
-        assertCaught(offenders, ArchitectureTest::noSleeping, SleepOffender.class);
-        assertCaught(offenders, ArchitectureTest::noUnseededRandomness, RandomOffender.class,
-                ThreadLocalRandomOffender.class);
-        assertCaught(offenders, ArchitectureTest::noThreads, ThreadOffender.class, ExecutorOffender.class);
+        JavaClasses offenders = new ClassFileImporter().importClasses(ArchitectureOffenders.ProtobufOffender.class, ArchitectureOffenders.MillisOffender.class,
+                ArchitectureOffenders.NanoTimeOffender.class, ArchitectureOffenders.InstantOffender.class, ArchitectureOffenders.ClockOffender.class, ArchitectureOffenders.SleepOffender.class,
+                ArchitectureOffenders.RandomOffender.class, ArchitectureOffenders.ThreadLocalRandomOffender.class, ArchitectureOffenders.ThreadOffender.class, ArchitectureOffenders.ExecutorOffender.class);
+        assertCaught(offenders, ArchitectureTest::noWireDependencies, ArchitectureOffenders.ProtobufOffender.class);
+        assertCaught(offenders, ArchitectureTest::noClockReads, ArchitectureOffenders.MillisOffender.class, ArchitectureOffenders.NanoTimeOffender.class,
+                ArchitectureOffenders.InstantOffender.class, ArchitectureOffenders.ClockOffender.class);
+        assertCaught(offenders, ArchitectureTest::noSleeping, ArchitectureOffenders.SleepOffender.class);
+        assertCaught(offenders, ArchitectureTest::noUnseededRandomness, ArchitectureOffenders.RandomOffender.class,
+                ArchitectureOffenders.ThreadLocalRandomOffender.class);
+        assertCaught(offenders, ArchitectureTest::noThreads, ArchitectureOffenders.ThreadOffender.class, ArchitectureOffenders.ExecutorOffender.class);
     }
 
     private static void assertCaught(JavaClasses imported, Function<DescribedPredicate<JavaClass>, ArchRule> rule,
@@ -154,79 +152,5 @@ class ArchitectureTest {
         String prefix = packagePattern.replace("..", "");
         long count = production.stream().filter(c -> c.getPackageName().startsWith(prefix)).count();
         assertTrue(count > 0, "no classes of " + packagePattern + " were imported: the rule would pass vacuously");
-    }
-
-    // ---------------------------------------------------------------- deliberate offenders
-    // Each breaks exactly one clause; they live outside the checked packages.
-
-    @SuppressWarnings("unused")
-    static final class ProtobufOffender {
-        Object wire() {
-            return com.google.protobuf.ByteString.EMPTY;
-        }
-    }
-
-    @SuppressWarnings("unused")
-    static final class MillisOffender {
-        long now() {
-            return System.currentTimeMillis();
-        }
-    }
-
-    @SuppressWarnings("unused")
-    static final class NanoTimeOffender {
-        long now() {
-            return System.nanoTime();
-        }
-    }
-
-    @SuppressWarnings("unused")
-    static final class InstantOffender {
-        Object now() {
-            return Instant.now();
-        }
-    }
-
-    @SuppressWarnings("unused")
-    static final class ClockOffender {
-        Object clock() {
-            return Clock.systemUTC();
-        }
-    }
-
-    @SuppressWarnings("unused")
-    static final class SleepOffender {
-        void pause() throws InterruptedException {
-            Thread.sleep(1);
-        }
-    }
-
-    @SuppressWarnings("unused")
-    static final class RandomOffender {
-        int roll() {
-            return new Random().nextInt();
-        }
-    }
-
-    @SuppressWarnings("unused")
-    static final class ThreadLocalRandomOffender {
-        int roll() {
-            return ThreadLocalRandom.current().nextInt();
-        }
-    }
-
-    @SuppressWarnings("unused")
-    static final class ThreadOffender {
-        void spawn() {
-            new Thread(() -> { }).start();
-        }
-    }
-
-    @SuppressWarnings("unused")
-    static final class ExecutorOffender {
-        void spawn() {
-            ExecutorService executor = Executors.newSingleThreadExecutor();
-            executor.shutdown();
-        }
     }
 }
