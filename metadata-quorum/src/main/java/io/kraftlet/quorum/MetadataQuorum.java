@@ -154,7 +154,8 @@ public final class MetadataQuorum implements AutoCloseable {
 
     /**
      * Stores a snapshot of the state machine's state for everything below {@code endOffset} and
-     * deletes the log prefix it covers; members that fall behind the log start load it. The
+     * deletes the log below the previous snapshot; members that fall behind the log start load
+     * the newest snapshot. The
      * offset must be one the listener reached (the end of a batch it was handed) and committed;
      * otherwise the future fails with IllegalArgumentException naming the offsets. Safe to call
      * from a listener.

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Random;
 import java.util.Set;
@@ -80,8 +81,14 @@ public final class RaftNode {
         this.bugs = builder.bugs.isEmpty() ? EnumSet.noneOf(PlantedBug.class) : EnumSet.copyOf(builder.bugs);
         this.quorum = new QuorumState(nodeId, Objects.requireNonNull(builder.voters, "voters"), config, random,
                 builder.electionState, builder.nowMs);
-        // A snapshot holds only committed data, so everything below the log start is committed.
-        this.highWatermark = log.startOffset();
+        // A crash may have cut the log below the newest snapshot (the log is kept back to the
+        // previous one, and its tail may not have been flushed): the snapshot then replaces it.
+        Optional<SnapshotStore.Snapshot> latest = snapshots.latest();
+        if (latest.isPresent() && latest.get().id().endOffset() > log.endOffset()) {
+            log.resetTo(latest.get().id());
+        }
+        // A snapshot holds only committed data, so everything below its end is committed.
+        this.highWatermark = Math.max(log.startOffset(), latest.map(snapshot -> snapshot.id().endOffset()).orElse(0L));
         // Correlation ids start at a random point so an answer meant for a previous
         // incarnation of this node cannot match a request of this one.
         this.nextCorrelationId = (random.nextLong() >>> 2) + 1;
@@ -189,9 +196,9 @@ public final class RaftNode {
     }
 
     /**
-     * Stores the state machine's snapshot of everything below {@code endOffset} and deletes
-     * the log prefix it covers. {@code endOffset} must be committed, on a batch boundary, and
-     * beyond the current log start.
+     * Stores the state machine's snapshot of everything below {@code endOffset} and deletes the
+     * log below the previous snapshot. {@code endOffset} must be committed, on a batch boundary,
+     * and beyond the current log start.
      */
     public RaftEffects createSnapshot(long endOffset, byte[] data, long nowMs) {
         if (endOffset > highWatermark) {
@@ -212,8 +219,13 @@ public final class RaftNode {
             log.read(endOffset, endOffset, 1);
         }
         SnapshotId id = new SnapshotId(endOffset, log.epochOf(endOffset - 1));
+        Optional<SnapshotStore.Snapshot> previous = snapshots.latest();
         snapshots.write(new SnapshotStore.Snapshot(id, data.clone()));
-        log.deletePrefixTo(id);
+        // The log is kept back to the previous snapshot, so a member up to one snapshot
+        // interval behind fetches the batches it misses instead of loading a whole snapshot.
+        previous.map(SnapshotStore.Snapshot::id)
+                .filter(previousId -> previousId.endOffset() > log.startOffset() && previousId.endOffset() < endOffset)
+                .ifPresent(log::deletePrefixTo);
         return finishStep(nowMs);
     }
 

@@ -180,8 +180,8 @@ public final class RaftDriver implements RaftTransport.InboundHandler, AutoClose
 
     /**
      * Stores the state machine's snapshot of everything below {@code endOffset} (a batch
-     * boundary its listener reached, at or below the high watermark) and deletes the log prefix
-     * it covers. May be called from a listener: it only enqueues.
+     * boundary its listener reached, at or below the high watermark) and deletes the log below
+     * the previous snapshot. May be called from a listener: it only enqueues.
      */
     public CompletableFuture<Void> createSnapshot(long endOffset, byte[] data) {
         CompletableFuture<Void> done = new CompletableFuture<>();

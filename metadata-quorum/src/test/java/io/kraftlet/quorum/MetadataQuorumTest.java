@@ -167,18 +167,19 @@ class MetadataQuorumTest {
     void aMemberStartingAfterThePrefixWasDeletedLoadsTheSnapshot() throws Exception {
         startVoters(3);
         MetadataQuorum leader = awaitLeader();
-        List<String> written = appendAll(leader, "s", 30);
-        RecordingListener leaderListener = listeners.get(leader.nodeId());
-        await(() -> leaderListener.records.size() >= written.size(), "the leader applies every commit");
-        // The listener's offset is a batch boundary it reached, so the snapshot covers exactly
-        // the records it holds. Snapshot on every voter so nobody keeps the old prefix.
-        for (int id = 1; id <= 3; id++) {
-            RecordingListener listener = listeners.get(id);
-            await(() -> listener.records.size() >= written.size(), "node applies every commit");
-            nodes.get(id).createSnapshot(listener.nextOffset, listener.snapshot()).get(10, TimeUnit.SECONDS);
+        List<String> all = new ArrayList<>();
+        // Each node keeps its log back to its previous snapshot, so two rounds of snapshots
+        // delete a prefix. The listener's offset is a batch boundary it reached, so a snapshot
+        // covers exactly the records it holds. Snapshot on every voter so nobody keeps the prefix.
+        for (String round : List.of("s", "t")) {
+            all.addAll(appendAll(leader, round, 15));
+            for (int id = 1; id <= 3; id++) {
+                RecordingListener listener = listeners.get(id);
+                await(() -> listener.records.size() >= all.size(), "node applies every commit");
+                nodes.get(id).createSnapshot(listener.nextOffset, listener.snapshot()).get(10, TimeUnit.SECONDS);
+            }
         }
-        List<String> all = new ArrayList<>(written);
-        all.addAll(appendAll(leader, "t", 5));
+        all.addAll(appendAll(leader, "u", 5));
 
         MetadataQuorum.format(dir.resolve("node-8"), CLUSTER, 8);
         MetadataQuorum observer = MetadataQuorum.builder().nodeId(8).clusterId(CLUSTER).voters(voters)

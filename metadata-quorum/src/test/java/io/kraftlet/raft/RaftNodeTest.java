@@ -693,11 +693,15 @@ class RaftNodeTest {
         }
         assertEquals(4, cluster.node(1).highWatermark());
 
+        // The log is kept back to the previous snapshot: a first snapshot deletes nothing, the
+        // second deletes the prefix below the first.
+        cluster.createSnapshot(1, 2, bytes("state machine image up to offset 2"));
+        assertEquals(0, cluster.peer(1).log.startOffset());
         byte[] state = bytes(String.format("%-100s", "state machine image up to offset 3"));
         assertEquals(100, state.length);
         cluster.createSnapshot(1, 3, state);
         SnapshotId snapshotId = new SnapshotId(3, 1);
-        assertEquals(3, cluster.peer(1).log.startOffset());
+        assertEquals(2, cluster.peer(1).log.startOffset());
         assertEquals(snapshotId, cluster.peer(1).snapshots.latest().orElseThrow().id());
         cluster.append(1, 10, "tail-1");
         cluster.runFor(10);
@@ -736,7 +740,8 @@ class RaftNodeTest {
 
         assertEquals(3, observer.log.startOffset());
         assertEquals(cluster.peer(1).log.endOffset(), observer.log.endOffset());
-        assertEquals(describeBatches(cluster.peer(1).log.batches()), describeBatches(observer.log.batches()));
+        assertEquals(describeBatches(cluster.peer(1).log.read(3, Long.MAX_VALUE, Integer.MAX_VALUE)),
+                describeBatches(observer.log.batches()), "the observer holds the leader's log from its snapshot on");
         assertEquals(snapshotId, observer.snapshots.latest().orElseThrow().id());
     }
 
@@ -761,6 +766,23 @@ class RaftNodeTest {
     }
 
     @Test
+    void aLogCutBelowTheNewestSnapshotByACrashIsReplacedByIt() {
+        // The log is kept back to the previous snapshot, so a crash that lost the unflushed tail
+        // can leave it ending below the newest snapshot: on start the snapshot replaces it, and
+        // everything it holds counts as committed.
+        io.kraftlet.log.MemoryRaftLog log = new io.kraftlet.log.MemoryRaftLog();
+        log.append(new Batch(0, 1, 0, false, List.of(bytes("a"), bytes("b"), bytes("c"))));
+        io.kraftlet.log.MemorySnapshotStore snapshots = new io.kraftlet.log.MemorySnapshotStore();
+        snapshots.write(new io.kraftlet.log.SnapshotStore.Snapshot(new SnapshotId(5, 1), bytes("state-at-5")));
+        RaftNode node = RaftNode.builder().nodeId(1).clusterId(CLUSTER_ID).config(CONFIG)
+                .voters(new VoterSet(List.of(1, 2, 3))).log(log).snapshots(snapshots)
+                .random(new java.util.Random(5)).build();
+        assertEquals(5, log.startOffset());
+        assertEquals(5, log.endOffset());
+        assertEquals(5, node.highWatermark());
+    }
+
+    @Test
     void aSnapshotInsideABatchIsRefusedBeforeAnythingIsWritten() {
         ScenarioCluster cluster = ScenarioCluster.started(CONFIG, 1);
         cluster.electLeader(1);
@@ -776,7 +798,7 @@ class RaftNodeTest {
             assertThrows(IllegalArgumentException.class, () -> cluster.createSnapshot(1, inside, bytes("bogus")));
         }
         assertEquals(good, cluster.peer(1).snapshots.latest().orElseThrow().id());
-        assertEquals(1, cluster.peer(1).log.startOffset());
+        assertEquals(0, cluster.peer(1).log.startOffset(), "a first snapshot deletes no prefix");
     }
 
     // ---------------------------------------------------------------- identity

@@ -4,6 +4,7 @@ import io.kraftlet.log.SnapshotStore;
 import io.kraftlet.raft.Batch;
 import io.kraftlet.raft.LeaderState;
 import io.kraftlet.raft.RaftNode;
+import io.kraftlet.raft.SnapshotId;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -144,19 +145,24 @@ final class InvariantChecker {
         }
     }
 
+    /**
+     * A log that does not start at 0 starts at a snapshot this node holds (the log is kept back
+     * to the previous snapshot), and every snapshot it holds matches the committed history.
+     */
     private void checkSnapshotAtLogStart(SimNode node, String where) {
         long start = node.log.startOffset();
-        if (start == 0) {
-            return;
+        if (start > 0 && node.snapshots.read(new SnapshotId(start, node.log.startEpoch())).isEmpty()) {
+            throw new InvariantViolation("SnapshotAtLogStart", where + ": log starts at " + start
+                    + " (epoch " + node.log.startEpoch() + ") but no snapshot ends there; latest is "
+                    + node.snapshots.latest().map(SnapshotStore.Snapshot::id));
         }
         Optional<SnapshotStore.Snapshot> latest = node.snapshots.latest();
-        if (latest.isEmpty() || latest.get().id().endOffset() != start) {
-            throw new InvariantViolation("SnapshotAtLogStart", where + ": log starts at " + start
-                    + " but the latest snapshot is " + latest.map(SnapshotStore.Snapshot::id));
-        }
-        if (start <= history.size() && SimStateMachine.stateHashOf(latest.get()) != history.stateHashAt(start)) {
-            throw new InvariantViolation("LogMatching", where + ": snapshot " + latest.get().id()
-                    + " does not match the committed history below it");
+        if (latest.isPresent()) {
+            long end = latest.get().id().endOffset();
+            if (end <= history.size() && SimStateMachine.stateHashOf(latest.get()) != history.stateHashAt(end)) {
+                throw new InvariantViolation("LogMatching", where + ": snapshot " + latest.get().id()
+                        + " does not match the committed history below it");
+            }
         }
     }
 
@@ -164,7 +170,9 @@ final class InvariantChecker {
     private int durableHolders(long end, int epoch) {
         int holders = 0;
         for (SimNode voter : sim.voters()) {
-            if (voter.log.startOffset() >= end) {
+            boolean inSnapshot = voter.log.startOffset() >= end
+                    || voter.snapshots.latest().map(snapshot -> snapshot.id().endOffset() >= end).orElse(false);
+            if (inSnapshot) {
                 holders++;
             } else if (voter.log.durableEndOffset() >= end && voter.log.epochOf(end - 1) == epoch) {
                 holders++;
