@@ -72,15 +72,24 @@ final class ElectionHandler {
         return false;
     }
 
+    /**
+     * The checks of a request a leader sends (BeginQuorumEpoch, EndQuorumEpoch): the sender must
+     * be the voter it names as leader, and its epoch must not be older than ours.
+     */
+    private Errors checkLeaderRequest(int from, int leaderId, int leaderEpoch) {
+        if (!node.quorum.voters().contains(leaderId) || leaderId != from) {
+            return Errors.INCONSISTENT_VOTER_SET;
+        }
+        return leaderEpoch < node.quorum.epoch() ? Errors.FENCED_LEADER_EPOCH : Errors.NONE;
+    }
+
     void handleBeginQuorumEpochRequest(int from, BeginQuorumEpochRequest request, long nowMs) {
-        if (!node.quorum.voters().contains(request.leaderId()) || request.leaderId() != from) {
-            node.send(from, node.errorResponse(request, Errors.INCONSISTENT_VOTER_SET));
+        Errors error = checkLeaderRequest(from, request.leaderId(), request.leaderEpoch());
+        if (error == Errors.INCONSISTENT_VOTER_SET) {
+            node.send(from, node.errorResponse(request, error));
             return;
         }
-        Errors error = Errors.NONE;
-        if (request.leaderEpoch() < node.quorum.epoch()) {
-            error = Errors.FENCED_LEADER_EPOCH;
-        } else {
+        if (error == Errors.NONE) {
             node.maybeFollow(request.leaderEpoch(), request.leaderId(), nowMs);
         }
         LeaderAndEpoch leader = node.quorum.leaderAndEpoch();
@@ -88,14 +97,12 @@ final class ElectionHandler {
     }
 
     void handleEndQuorumEpochRequest(int from, EndQuorumEpochRequest request, long nowMs) {
-        if (!node.quorum.voters().contains(request.leaderId()) || request.leaderId() != from) {
-            node.send(from, node.errorResponse(request, Errors.INCONSISTENT_VOTER_SET));
+        Errors error = checkLeaderRequest(from, request.leaderId(), request.leaderEpoch());
+        if (error == Errors.INCONSISTENT_VOTER_SET) {
+            node.send(from, node.errorResponse(request, error));
             return;
         }
-        Errors error = Errors.NONE;
-        if (request.leaderEpoch() < node.quorum.epoch()) {
-            error = Errors.FENCED_LEADER_EPOCH;
-        } else {
+        if (error == Errors.NONE) {
             node.maybeFollow(request.leaderEpoch(), request.leaderId(), nowMs);
             if (node.quorum.current() instanceof FollowerState follower && follower.leaderId() == request.leaderId()) {
                 // The first preferred successor starts its election at once; later ones wait

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kraftlet.examples.KraftletCli;
 import io.kraftlet.raft.QuorumDescription;
 import io.kraftlet.raft.QuorumDescription.ReplicaDescription;
+import io.kraftlet.transport.grpc.TestCertificates;
 import io.kraftlet.transport.grpc.TlsSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -68,13 +69,14 @@ class StartupRefusalProcessIT {
     void aTlsQuorumRefusesANodeWhoseCertificateItDoesNotTrust() throws Exception {
         cluster = new ProcessCluster("tls-untrusted", 3, Map.of("kraftlet.example.append.records.per.second", "50"));
         Path certificates = cluster.home.resolve("certificates");
-        TestCertificates authority = TestCertificates.authority(certificates, "quorum-ca");
-        TestCertificates stranger = TestCertificates.authority(certificates, "stranger-ca");
-        NodeProcess node1 = cluster.addNode(1, tls(authority.issue("node-1", authority.trustFile)));
-        NodeProcess node2 = cluster.addNode(2, tls(authority.issue("node-2", authority.trustFile)));
+        TestCertificates authority = TestCertificates.newAuthority(certificates, "quorum-ca");
+        TestCertificates stranger = TestCertificates.newAuthority(certificates, "stranger-ca");
+        Path trust = authority.trustFile();
+        NodeProcess node1 = cluster.addNode(1, tls(authority.issue(certificates, "node-1").tls(trust)));
+        NodeProcess node2 = cluster.addNode(2, tls(authority.issue(certificates, "node-2").tls(trust)));
         // Node 3 trusts the quorum's authority, but its own certificate comes from another one.
-        NodeProcess node3 = cluster.addNode(3, tls(stranger.issue("node-3", authority.trustFile)));
-        TlsSettings client = authority.issue("admin", authority.trustFile);
+        NodeProcess node3 = cluster.addNode(3, tls(stranger.issue(certificates, "node-3").tls(trust)));
+        TlsSettings client = authority.issue(certificates, "admin").tls(trust);
         cluster.clientTls(client);
         List<NodeProcess> voters = List.of(node1, node2, node3);
         cluster.startAll(voters);

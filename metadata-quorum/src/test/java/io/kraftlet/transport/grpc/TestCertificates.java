@@ -35,13 +35,15 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 /**
  * Generates, in-process, a test CA and certificates (EC P-256) into PEM files: node
  * certificates name 127.0.0.1 and localhost, and are valid for server and client auth.
+ * Shared with later modules through this module's test-jar.
  */
-final class TestCertificates {
+public final class TestCertificates {
     private static final AtomicLong SERIAL = new AtomicLong(System.currentTimeMillis());
 
     /** A certificate and its key, both as PEM files. */
-    record Pem(Path certificate, Path privateKey) {
-        TlsSettings tls(Path trust) {
+    public record Pem(Path certificate, Path privateKey) {
+        /** TLS settings presenting this certificate and trusting {@code trust}. */
+        public TlsSettings tls(Path trust) {
             return new TlsSettings(certificate, privateKey, trust);
         }
     }
@@ -57,7 +59,8 @@ final class TestCertificates {
     }
 
     /** A new CA whose certificate is written to {@code dir/<name>.pem}. */
-    static TestCertificates newAuthority(Path dir, String name) throws Exception {
+    public static TestCertificates newAuthority(Path dir, String name) throws Exception {
+        Files.createDirectories(dir);
         KeyPair keys = keyPair();
         X500Name subject = new X500Name("CN=" + name);
         X509Certificate certificate = sign(builder(subject, subject, keys)
@@ -72,19 +75,19 @@ final class TestCertificates {
     }
 
     /** A self-signed node certificate that no authority vouches for. */
-    static Pem selfSigned(Path dir, String name) throws Exception {
+    public static Pem selfSigned(Path dir, String name) throws Exception {
         KeyPair keys = keyPair();
         X500Name subject = new X500Name("CN=" + name);
         X509Certificate certificate = sign(nodeExtensions(builder(subject, subject, keys), keys, null), keys.getPrivate());
         return write(dir, name, certificate, keys.getPrivate());
     }
 
-    Path trustFile() {
+    public Path trustFile() {
         return caFile;
     }
 
     /** A node certificate signed by this authority. */
-    Pem issue(Path dir, String name) throws Exception {
+    public Pem issue(Path dir, String name) throws Exception {
         KeyPair keys = keyPair();
         X500Name issuer = new X500Name(caCertificate.getSubjectX500Principal().getName());
         X509Certificate certificate = sign(nodeExtensions(builder(issuer, new X500Name("CN=" + name), keys), keys,
@@ -129,6 +132,7 @@ final class TestCertificates {
     }
 
     private static Pem write(Path dir, String name, X509Certificate certificate, PrivateKey key) throws IOException {
+        Files.createDirectories(dir);
         Path certificateFile = dir.resolve(name + ".crt.pem");
         Path keyFile = dir.resolve(name + ".key.pem");
         writePem(certificateFile, certificate);
