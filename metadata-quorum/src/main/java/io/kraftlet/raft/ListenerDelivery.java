@@ -38,11 +38,6 @@ final class ListenerDelivery {
         listeners.put(listenerId, new Listener(listenerId));
     }
 
-    /** The next offset listener {@code listenerId} will be given, for tests and metrics. */
-    long nextOffset(int listenerId) {
-        return listeners.get(listenerId).nextOffset;
-    }
-
     /** Queues deliveries; returns true when a listener still has committed data waiting. */
     boolean deliver() {
         boolean backlog = false;

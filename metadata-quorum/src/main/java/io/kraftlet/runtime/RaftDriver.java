@@ -245,11 +245,6 @@ public final class RaftDriver implements RaftTransport.InboundHandler, AutoClose
         metrics.close();
     }
 
-    /** Whether the driver thread has ended (after {@link #close()} or a failure). */
-    public boolean stopped() {
-        return !running && !thread.isAlive();
-    }
-
     /** Why the driver stopped on its own, if it did (a bug or a storage failure). */
     public Throwable failure() {
         return failure;
