@@ -30,6 +30,9 @@ import org.junit.jupiter.api.Test;
  */
 class ArchitectureTest {
     private static final String CORE = "io.kraftlet.raft..";
+    /** The controller's pure core: records, images, control managers, the broker lifecycle agent. */
+    private static final String[] CONTROLLER_CORE = {"io.kraftlet.metadata..", "io.kraftlet.image..",
+            "io.kraftlet.controller..", "io.kraftlet.broker.."};
     private static final String STORAGE = "io.kraftlet.log..";
 
     private static JavaClasses production;
@@ -46,6 +49,8 @@ class ArchitectureTest {
         assertTrue(production.contain("io.kraftlet.raft.RaftNode"), "RaftNode was not imported");
         assertTrue(production.contain("io.kraftlet.raft.QuorumState"), "QuorumState was not imported");
         assertTrue(production.contain("io.kraftlet.log.MemoryRaftLog"), "MemoryRaftLog was not imported");
+        assertTrue(production.contain("io.kraftlet.controller.QuorumController"), "QuorumController was not imported");
+        assertTrue(production.contain("io.kraftlet.image.MetadataDelta"), "MetadataDelta was not imported");
         assertTrue(production.stream().noneMatch(c -> c.getName().endsWith("Test")),
                 "test classes leaked into the import");
     }
@@ -55,6 +60,16 @@ class ArchitectureTest {
         assertImports(CORE);
         assertImports(STORAGE);
         noWireDependencies(resideInAnyPackage(CORE, STORAGE)).check(production);
+    }
+
+    @Test
+    void controllerCoreIsPure() {
+        DescribedPredicate<JavaClass> scope = resideInAnyPackage(CONTROLLER_CORE);
+        noWireDependencies(scope).check(production);
+        noClockReads(scope).check(production);
+        noSleeping(scope).check(production);
+        noUnseededRandomness(scope).check(production);
+        noThreads(scope).check(production);
     }
 
     @Test

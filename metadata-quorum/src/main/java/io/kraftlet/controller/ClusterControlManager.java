@@ -47,8 +47,13 @@ public final class ClusterControlManager {
     /** This controller became active: every registered broker gets a full session from now. */
     public void activate(MetadataImage image, long nowMs) {
         sessions.clear();
-        for (int id : image.cluster().brokers().keySet()) {
-            sessions.put(id, new Session(nowMs));
+        for (BrokerRegistration broker : image.cluster().brokers().values()) {
+            Session session = new Session(nowMs);
+            if (broker.inControlledShutdown()) {
+                // An earlier active controller wrote the shutdown records; they are all committed below here.
+                session.shutdownOffset = image.endOffset();
+            }
+            sessions.put(broker.id(), session);
         }
     }
 

@@ -101,6 +101,9 @@ public final class QuorumController {
                     + nextWriteOffset + ")");
         }
         releaseReplies();
+        if (!active && resyncing && pendingWrites.isEmpty() && leader.isLeader(nodeId)) {
+            activate(nowMs);
+        }
     }
 
     /** A snapshot replaced the state (a member that fell behind the log start). */
@@ -261,11 +264,12 @@ public final class QuorumController {
                 new ControllerApi.ControllerInfo(leaderId, leader.epoch(), "", -1));
     }
 
-    private <T> void write(long requestId, ControllerResult<T> result, long nowMs) {
+    /** Appends the result's records and defers its answer; false if throttled (nothing appended). */
+    private <T> boolean write(long requestId, ControllerResult<T> result, long nowMs) {
         List<MetadataRecord> records = result.records();
         if (records.isEmpty()) {
             defer(requestId, nextWriteOffset, result.response());
-            return;
+            return true;
         }
         int[] sizes = new int[records.size()];
         long total = 0;
@@ -278,14 +282,16 @@ public final class QuorumController {
                 replies.add(new ControllerEffects.Reply(requestId, ControllerErrors.throttled(result.response(),
                         "controller " + nodeId + " has " + inFlightBytes + " bytes of records waiting to commit"), null));
             }
-            return;
+            return false;
         }
         latest = applyTo(latest, records, nextWriteOffset);
+        boolean[] starts = ReplicationControlManager.atomicGroupStarts(records);
         int start = 0;
         long bytes = 0;
         for (int i = 0; i <= records.size(); i++) {
-            boolean split = i == records.size() || i > start && bytes + sizes[i] > config.maxAppendBytes()
-                    && ReplicationControlManager.startsAtomicGroup(records.get(i));
+            // Split before a group that would not fit whole (createTopics made every topic fit alone).
+            boolean split = i == records.size() || i > start && starts[i]
+                    && bytes + groupBytes(starts, sizes, i) > config.maxAppendBytes();
             if (split) {
                 List<MetadataRecord> chunk = records.subList(start, i);
                 long expectedLast = nextWriteOffset + chunk.size() - 1;
@@ -310,6 +316,16 @@ public final class QuorumController {
         }
         lastWriteMs = nowMs;
         defer(requestId, nextWriteOffset, result.response());
+        return true;
+    }
+
+    /** Bytes of the atomic group that starts at record {@code first}. */
+    private static long groupBytes(boolean[] starts, int[] sizes, int first) {
+        long bytes = sizes[first];
+        for (int i = first + 1; i < sizes.length && !starts[i]; i++) {
+            bytes += sizes[i];
+        }
+        return bytes;
     }
 
     private void defer(long requestId, long committedEndOffset, Object response) {
@@ -351,8 +367,10 @@ public final class QuorumController {
             if (expired.isEmpty()) {
                 break;
             }
+            if (!write(NO_REQUEST, ControllerResult.of(cluster.fenceExpired(latest, expired.getAsInt()), null), nowMs)) {
+                break; // throttled: the broker stays expired and the next tick fences it
+            }
             timedOutHeartbeats++;
-            write(NO_REQUEST, ControllerResult.of(cluster.fenceExpired(latest, expired.getAsInt()), null), nowMs);
         }
         if (active && nowMs >= nextRebalanceMs) {
             nextRebalanceMs = nowMs + config.leaderImbalanceCheckIntervalMs();

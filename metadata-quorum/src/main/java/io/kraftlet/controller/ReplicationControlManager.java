@@ -86,9 +86,21 @@ public final class ReplicationControlManager {
         return ControllerResult.of(records, new ControllerApi.CreateTopicsReply(results));
     }
 
-    /** Whether a record may start a new append: a topic's Partition and Config records stay with its Topic record. */
-    public static boolean startsAtomicGroup(MetadataRecord record) {
-        return !(record instanceof MetadataRecord.Partition) && !(record instanceof MetadataRecord.Config);
+    /**
+     * Which records may start a new append: a new topic's Partition and Config records stay with
+     * its Topic record; every other record (AlterConfigs' Config records included) stands alone.
+     */
+    public static boolean[] atomicGroupStarts(List<MetadataRecord> records) {
+        boolean[] starts = new boolean[records.size()];
+        boolean inNewTopic = false;
+        for (int i = 0; i < records.size(); i++) {
+            MetadataRecord record = records.get(i);
+            boolean joins = i > 0 && (record instanceof MetadataRecord.Partition
+                    || record instanceof MetadataRecord.Config && inNewTopic);
+            starts[i] = !joins;
+            inNewTopic = record instanceof MetadataRecord.Topic || joins && inNewTopic;
+        }
+        return starts;
     }
 
     private static final class InvalidTopicException extends Exception {

@@ -32,6 +32,8 @@ public final class MetadataDelta {
     private final Map<UUID, TopicChange> topicChanges = new LinkedHashMap<>();
     private final Set<UUID> removedTopics = new HashSet<>();
     private final Map<String, UUID> removedTopicNames = new HashMap<>();
+    /** Names of topics created in this delta and not removed since: finds a duplicate name without a scan. */
+    private final Map<String, UUID> createdTopicNames = new HashMap<>();
     /** Resource to name to value; a null value means removed. */
     private final Map<ConfigResource, Map<String, String>> configChanges = new HashMap<>();
     private int recordCount;
@@ -67,7 +69,9 @@ public final class MetadataDelta {
         }
 
         TopicImage toImage() {
-            PartitionRegistration[] exact = count == partitions.length ? partitions : Arrays.copyOf(partitions, count);
+            // Always a copy: the working array stays with this delta, so a later replay cannot
+            // reach into an image already handed out.
+            PartitionRegistration[] exact = Arrays.copyOf(partitions, count);
             for (int i = 0; i < exact.length; i++) {
                 if (exact[i] == null) {
                     throw new IllegalStateException("topic " + name + " has no record for partition " + i
@@ -102,6 +106,9 @@ public final class MetadataDelta {
         } else if (record instanceof MetadataRecord.Topic r) {
             replayTopic(r, offset);
         } else if (record instanceof MetadataRecord.Partition r) {
+            if (r.partitionId() < 0) {
+                throw new IllegalStateException(where(offset) + record + " has a negative partition id");
+            }
             changeOf(r.topicId(), record, offset).set(r.partitionId(), PartitionRegistration.fromRecord(r));
         } else if (record instanceof MetadataRecord.PartitionChange r) {
             TopicChange topic = changeOf(r.topicId(), record, offset);
@@ -115,7 +122,11 @@ public final class MetadataDelta {
         } else if (record instanceof MetadataRecord.RemoveTopic r) {
             TopicChange topic = changeOf(r.topicId(), record, offset);
             topicChanges.remove(r.topicId());
-            if (!topic.created) {
+            // The topic's configs go with it, including values set earlier in this delta.
+            configChanges.remove(ConfigResource.topic(topic.name));
+            if (topic.created) {
+                createdTopicNames.remove(topic.name);
+            } else {
                 removedTopics.add(r.topicId());
                 removedTopicNames.put(topic.name, r.topicId());
             }
@@ -132,13 +143,14 @@ public final class MetadataDelta {
             throw new IllegalStateException(where(offset) + r + " creates a topic whose name or id exists");
         }
         topicChanges.put(r.topicId(), new TopicChange(r.name(), r.topicId(), true, new PartitionRegistration[0]));
+        createdTopicNames.put(r.name(), r.topicId());
     }
 
     private boolean topicNameExists(String name) {
-        for (TopicChange change : topicChanges.values()) {
-            if (change.name.equals(name)) {
-                return true;
-            }
+        // A changed topic that was not created here is in the base under its name, so only the
+        // created ones need their own index.
+        if (createdTopicNames.containsKey(name)) {
+            return true;
         }
         TopicImage topic = base.topics().topic(name);
         return topic != null && !removedTopics.contains(topic.id());

@@ -89,6 +89,7 @@ public final class MetadataQuorum implements AutoCloseable {
             if (builder.tls != null) {
                 transportBuilder.tls(builder.tls);
             }
+            builder.services.forEach(transportBuilder::service);
             openedTransport = transportBuilder.build();
             RaftNode core = RaftNode.builder()
                     .nodeId(nodeId)
@@ -227,6 +228,13 @@ public final class MetadataQuorum implements AutoCloseable {
         private RaftConfig config = RaftConfig.DEFAULT;
         private Clock clock = Clock.SYSTEM;
         private int inboxCapacity = 10_000;
+        private final java.util.List<io.grpc.BindableService> services = new java.util.ArrayList<>();
+
+        /** Serves another gRPC service on the quorum's port (the controller service, on controllers). */
+        Builder service(io.grpc.BindableService service) {
+            services.add(Objects.requireNonNull(service, "service"));
+            return this;
+        }
 
         /** {@code node.id}. */
         public Builder nodeId(int nodeId) {
@@ -273,6 +281,12 @@ public final class MetadataQuorum implements AutoCloseable {
         /** Timeouts and limits; {@link RaftConfig#DEFAULT} holds Kafka's defaults. */
         public Builder config(RaftConfig config) {
             this.config = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        /** The clock the driver reads (the system's by default). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 

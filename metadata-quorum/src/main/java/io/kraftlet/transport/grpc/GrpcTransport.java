@@ -1,5 +1,6 @@
 package io.kraftlet.transport.grpc;
 
+import io.grpc.BindableService;
 import io.grpc.ChannelCredentials;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.InsecureServerCredentials;
@@ -31,6 +32,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -100,6 +103,8 @@ public final class GrpcTransport implements RaftTransport {
     private final TransportMetrics metrics;
     private final ExecutorService executor;
     private final Map<Integer, PeerChannel> channels = new ConcurrentHashMap<>();
+    /** Further services (such as the controller service) served next to the quorum service. */
+    private final List<BindableService> services;
 
     /** Guards start, close and channel creation, so no channel is created after close. */
     private final Object lifecycle = new Object();
@@ -115,6 +120,7 @@ public final class GrpcTransport implements RaftTransport {
         this.listenAddress = builder.listenAddress;
         this.requestTimeoutMs = builder.requestTimeoutMs;
         this.maxInFlightPerPeer = builder.maxInFlightPerPeer;
+        this.services = List.copyOf(builder.services);
         this.meterRegistry = builder.meterRegistry != null ? builder.meterRegistry : new SimpleMeterRegistry();
         this.metrics = new TransportMetrics(meterRegistry, nodeId);
         if (builder.tls != null) {
@@ -142,13 +148,14 @@ public final class GrpcTransport implements RaftTransport {
                 throw new IllegalStateException("transport of node " + nodeId + " is already started");
             }
             QuorumService service = new QuorumService(nodeId, clusterId, voters, handler, executor, metrics);
-            Server built = NettyServerBuilder
+            NettyServerBuilder serverBuilder = NettyServerBuilder
                     .forAddress(new InetSocketAddress(listenAddress.host(), listenAddress.port()), serverCredentials)
                     .addService(service)
                     .executor(executor)
                     .maxInboundMessageSize(MAX_MESSAGE_BYTES)
-                    .maxConcurrentCallsPerConnection(MAX_CONCURRENT_CALLS_PER_CONNECTION)
-                    .build();
+                    .maxConcurrentCallsPerConnection(MAX_CONCURRENT_CALLS_PER_CONNECTION);
+            services.forEach(serverBuilder::addService);
+            Server built = serverBuilder.build();
             try {
                 server = built.start();
             } catch (IOException bindFailure) {
@@ -418,7 +425,8 @@ public final class GrpcTransport implements RaftTransport {
         }
     }
 
-    private static ChannelCredentials channelCredentials(TlsSettings tls) {
+    /** Also used by {@link ControllerClient}, so both clients present and trust the same way. */
+    static ChannelCredentials channelCredentials(TlsSettings tls) {
         ChannelCredentials credentials;
         try {
             credentials = TlsChannelCredentials.newBuilder()
@@ -470,6 +478,7 @@ public final class GrpcTransport implements RaftTransport {
         private int maxInFlightPerPeer = DEFAULT_MAX_IN_FLIGHT_PER_PEER;
         private TlsSettings tls;
         private MeterRegistry meterRegistry;
+        private final List<BindableService> services = new ArrayList<>();
 
         private Builder() {
         }
@@ -530,6 +539,16 @@ public final class GrpcTransport implements RaftTransport {
         /** Where to register meters; without it the transport keeps its own simple registry. */
         public Builder meterRegistry(MeterRegistry meterRegistry) {
             this.meterRegistry = meterRegistry;
+            return this;
+        }
+
+        /**
+         * A further service to serve on the same server (same address, TLS, threads and limits),
+         * such as the controller service. May be called several times; each service is added
+         * once, by {@link GrpcTransport#start}.
+         */
+        public Builder service(BindableService service) {
+            this.services.add(Objects.requireNonNull(service, "service"));
             return this;
         }
 

@@ -1,0 +1,298 @@
+package io.kraftlet.quorum;
+
+import io.kraftlet.broker.BrokerLifecycle;
+import io.kraftlet.codec.MetadataRecordCodec;
+import io.kraftlet.controller.ControllerApi;
+import io.kraftlet.image.MetadataImage;
+import io.kraftlet.image.MetadataListener;
+import io.kraftlet.image.MetadataLoader;
+import io.kraftlet.metadata.Endpoint;
+import io.kraftlet.raft.RaftConfig;
+import io.kraftlet.runtime.BrokerLifecycleDriver;
+import io.kraftlet.runtime.Clock;
+import io.kraftlet.transport.grpc.ControllerClient;
+import io.kraftlet.transport.grpc.QuorumVoters;
+import io.kraftlet.transport.grpc.TlsSettings;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A broker's membership in the cluster, embedded in an application: it follows the metadata log
+ * as an observer of the metadata quorum (publishing images to {@link MetadataListener}s),
+ * registers with the active controller, heartbeats with the metadata offset it has applied, and
+ * on {@link #close()} asks for a controlled shutdown so leadership moves away before it stops.
+ *
+ * <p>A clean shutdown leaves {@value #CLEAN_SHUTDOWN_FILE} in the data directory holding the
+ * broker epoch, so the next start tells the controller its data is complete; a crash leaves
+ * nothing, and the controller treats the broker as restarted uncleanly (it leaves the ELRs).
+ *
+ * <p>Threading: every method may be called from any thread; none blocks except {@link #close()}.
+ */
+public final class BrokerServer implements AutoCloseable {
+    public static final String CLEAN_SHUTDOWN_FILE = "clean-shutdown-epoch";
+
+    private final int nodeId;
+    private final Path dataDir;
+    private final MetadataLoader loader;
+    private final MetadataQuorum quorum;
+    private final ControllerClient controllerClient;
+    private final BrokerLifecycleDriver lifecycle;
+    private final long controlledShutdownTimeoutMs;
+    private boolean started;
+    private boolean closed;
+
+    private BrokerServer(Builder builder) {
+        this.nodeId = builder.nodeId;
+        this.dataDir = builder.dataDir;
+        this.controlledShutdownTimeoutMs = builder.controlledShutdownTimeoutMs;
+        this.loader = new MetadataLoader(MetadataRecordCodec::decode, MetadataRecordCodec::decodeSnapshot);
+        builder.listeners.forEach(loader::addListener);
+        MetadataQuorum.Builder quorumBuilder = MetadataQuorum.builder()
+                .nodeId(builder.nodeId)
+                .clusterId(builder.clusterId)
+                .voters(builder.voters)
+                .dataDir(builder.dataDir)
+                .config(builder.raftConfig)
+                .clock(builder.clock);
+        ControllerClient.Builder clientBuilder = ControllerClient.builder()
+                .clusterId(builder.clusterId)
+                .controllers(builder.voters)
+                .requestTimeoutMs(builder.raftConfig.requestTimeoutMs());
+        if (builder.meterRegistry != null) {
+            quorumBuilder.meterRegistry(builder.meterRegistry);
+        }
+        if (builder.tls != null) {
+            quorumBuilder.tls(builder.tls);
+            clientBuilder.tls(builder.tls);
+        }
+        this.quorum = quorumBuilder.build();
+        if (quorum.isVoter()) {
+            quorum.close();
+            throw new IllegalArgumentException("node " + builder.nodeId + " is a voter of " + QuorumVoters.CONFIG_KEY
+                    + "; a broker follows the quorum as an observer (run a ControllerServer for a voter)");
+        }
+        this.controllerClient = clientBuilder.build();
+        long previousEpoch = readCleanShutdownEpoch(builder.dataDir);
+        BrokerLifecycle core = new BrokerLifecycle(builder.nodeId, UUID.randomUUID(), builder.endpoints, builder.rack,
+                previousEpoch, builder.heartbeatIntervalMs, 100, builder.clock.nowMs());
+        this.lifecycle = new BrokerLifecycleDriver(core, controllerClient, builder.clock);
+        loader.addListener((delta, image) -> lifecycle.setMetadataOffset(image.endOffset()));
+        quorum.register(loader);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Starts following the metadata log and registering with the controller. */
+    public synchronized void start() {
+        if (closed) {
+            throw new IllegalStateException("broker " + nodeId + " is closed");
+        }
+        if (!started) {
+            started = true;
+            quorum.start();
+            lifecycle.start();
+        }
+    }
+
+    /** Completes with the broker epoch once the controller unfenced this broker. */
+    public CompletableFuture<Long> unfenced() {
+        return lifecycle.unfenced();
+    }
+
+    public BrokerLifecycle.State state() {
+        return lifecycle.state();
+    }
+
+    public long brokerEpoch() {
+        return lifecycle.brokerEpoch();
+    }
+
+    /** The latest metadata image this broker applied. */
+    public MetadataImage image() {
+        return loader.image();
+    }
+
+    /** The metadata loader, for listeners added after construction and the leader. */
+    public MetadataLoader metadata() {
+        return loader;
+    }
+
+    /** A client of the active controller (follows NOT_CONTROLLER hints, fails over on its own). */
+    public ControllerApi controller() {
+        return controllerClient;
+    }
+
+    public int nodeId() {
+        return nodeId;
+    }
+
+    public MetadataQuorum quorum() {
+        return quorum;
+    }
+
+    /**
+     * Controlled shutdown: asks the controller to move leadership away and waits (up to the
+     * configured timeout) until it agrees, records the clean shutdown, then stops. Idempotent.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (started) {
+            try {
+                lifecycle.controlledShutdown().get(controlledShutdownTimeoutMs, TimeUnit.MILLISECONDS);
+                writeCleanShutdownEpoch(dataDir, lifecycle.brokerEpoch());
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            } catch (Exception notGranted) {
+                // Not granted in time: stop anyway; the controller fences us when the session ends.
+            }
+        }
+        lifecycle.close();
+        controllerClient.close();
+        quorum.close();
+    }
+
+    static long readCleanShutdownEpoch(Path dataDir) {
+        Path file = dataDir.resolve(CLEAN_SHUTDOWN_FILE);
+        try {
+            if (!Files.exists(file)) {
+                return -1;
+            }
+            String text = Files.readString(file, StandardCharsets.UTF_8).trim();
+            Files.delete(file); // a crash from here on is an unclean shutdown
+            return Long.parseLong(text);
+        } catch (NumberFormatException corrupt) {
+            return -1;
+        } catch (IOException failure) {
+            throw new UncheckedIOException("cannot read " + file, failure);
+        }
+    }
+
+    static void writeCleanShutdownEpoch(Path dataDir, long epoch) {
+        if (epoch < 0) {
+            return;
+        }
+        Path file = dataDir.resolve(CLEAN_SHUTDOWN_FILE);
+        Path temp = dataDir.resolve(CLEAN_SHUTDOWN_FILE + ".tmp");
+        try {
+            Files.writeString(temp, Long.toString(epoch), StandardCharsets.UTF_8);
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException failure) {
+            throw new UncheckedIOException("cannot write " + file, failure);
+        }
+    }
+
+    /** Configures a broker; node id, cluster id, voters, data directory and one endpoint are required. */
+    public static final class Builder {
+        private int nodeId = -1;
+        private String clusterId;
+        private String voters;
+        private Path dataDir;
+        private final List<Endpoint> endpoints = new ArrayList<>();
+        private String rack = "";
+        private TlsSettings tls;
+        private MeterRegistry meterRegistry;
+        private RaftConfig raftConfig = RaftConfig.DEFAULT;
+        private Clock clock = Clock.SYSTEM;
+        private int heartbeatIntervalMs = 2000;
+        private long controlledShutdownTimeoutMs = 30_000;
+        private final List<MetadataListener> listeners = new ArrayList<>();
+
+        public Builder nodeId(int nodeId) {
+            this.nodeId = nodeId;
+            return this;
+        }
+
+        public Builder clusterId(String clusterId) {
+            this.clusterId = clusterId;
+            return this;
+        }
+
+        /** {@code controller.quorum.voters}: the controllers (this broker is not one). */
+        public Builder voters(String voters) {
+            this.voters = voters;
+            return this;
+        }
+
+        /** {@code metadata.log.dir}, formatted with {@link MetadataQuorum#format}. */
+        public Builder dataDir(Path dataDir) {
+            this.dataDir = dataDir;
+            return this;
+        }
+
+        /** An advertised listener (name, host, port) clients and other brokers use. */
+        public Builder endpoint(Endpoint endpoint) {
+            endpoints.add(Objects.requireNonNull(endpoint, "endpoint"));
+            return this;
+        }
+
+        public Builder rack(String rack) {
+            this.rack = rack == null ? "" : rack;
+            return this;
+        }
+
+        public Builder tls(TlsSettings tls) {
+            this.tls = tls;
+            return this;
+        }
+
+        public Builder meterRegistry(MeterRegistry meterRegistry) {
+            this.meterRegistry = meterRegistry;
+            return this;
+        }
+
+        public Builder raftConfig(RaftConfig raftConfig) {
+            this.raftConfig = Objects.requireNonNull(raftConfig, "raftConfig");
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** {@code broker.heartbeat.interval.ms}. */
+        public Builder heartbeatIntervalMs(int heartbeatIntervalMs) {
+            if (heartbeatIntervalMs <= 0) {
+                throw new IllegalArgumentException("broker.heartbeat.interval.ms must be > 0, got " + heartbeatIntervalMs);
+            }
+            this.heartbeatIntervalMs = heartbeatIntervalMs;
+            return this;
+        }
+
+        /** How long {@link BrokerServer#close()} waits for the controller to allow the shutdown. */
+        public Builder controlledShutdownTimeoutMs(long timeoutMs) {
+            this.controlledShutdownTimeoutMs = timeoutMs;
+            return this;
+        }
+
+        /** Told of every metadata image, from the first one on. */
+        public Builder metadataListener(MetadataListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        public BrokerServer build() {
+            if (endpoints.isEmpty()) {
+                throw new IllegalArgumentException("broker " + nodeId + " needs at least one advertised listener");
+            }
+            return new BrokerServer(this);
+        }
+    }
+}

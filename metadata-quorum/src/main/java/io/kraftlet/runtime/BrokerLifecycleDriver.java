@@ -1,0 +1,148 @@
+package io.kraftlet.runtime;
+
+import io.kraftlet.broker.BrokerLifecycle;
+import io.kraftlet.controller.ControllerApi;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a broker's {@link BrokerLifecycle} on its own thread: sends what the core asks for
+ * through a {@link ControllerApi} (normally the gRPC controller client, which follows the active
+ * controller), feeds answers back, and reports the broker's applied metadata offset.
+ *
+ * <p>Threading: public methods may be called from any thread. At most one request is in flight
+ * (the core's rule), so the answer queue holds at most one entry plus offset updates.
+ */
+public final class BrokerLifecycleDriver implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(BrokerLifecycleDriver.class);
+    private static final long IDLE_WAIT_MS = 100;
+
+    private final BrokerLifecycle core;
+    private final ControllerApi controller;
+    private final Clock clock;
+    private final LinkedBlockingQueue<Consumer<Long>> inbox = new LinkedBlockingQueue<>(1024);
+    private final Thread thread;
+    private final CompletableFuture<Long> unfenced = new CompletableFuture<>();
+    private final CompletableFuture<Void> shutdownGranted = new CompletableFuture<>();
+    private volatile boolean running = true;
+    private volatile BrokerLifecycle.State state = BrokerLifecycle.State.REGISTERING;
+    private volatile long brokerEpoch = -1;
+    private BrokerLifecycle.State loggedState;
+
+    public BrokerLifecycleDriver(BrokerLifecycle core, ControllerApi controller, Clock clock) {
+        this.core = Objects.requireNonNull(core, "core");
+        this.controller = Objects.requireNonNull(controller, "controller");
+        this.clock = clock;
+        this.thread = new Thread(this::run, "kraftlet-broker-lifecycle-" + core.brokerId());
+        this.thread.setDaemon(true);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /** The end offset of the metadata the broker has applied. */
+    public void setMetadataOffset(long offset) {
+        inbox.offer(now -> core.setMetadataOffset(offset));
+    }
+
+    /** Completes with the broker epoch once the controller unfenced this broker (the first time). */
+    public CompletableFuture<Long> unfenced() {
+        return unfenced;
+    }
+
+    /** Starts a controlled shutdown; the future completes when the controller lets the broker stop. */
+    public CompletableFuture<Void> controlledShutdown() {
+        inbox.offer(now -> core.beginControlledShutdown(now));
+        return shutdownGranted;
+    }
+
+    public BrokerLifecycle.State state() {
+        return state;
+    }
+
+    public long brokerEpoch() {
+        return brokerEpoch;
+    }
+
+    private void run() {
+        try {
+            while (running) {
+                long now = clock.nowMs();
+                core.poll(now).ifPresent(this::send);
+                publish();
+                long waitMs = Math.max(1, Math.min(IDLE_WAIT_MS, core.nextWakeupMs() - clock.nowMs()));
+                Consumer<Long> event = inbox.poll(waitMs, TimeUnit.MILLISECONDS);
+                while (event != null) {
+                    event.accept(clock.nowMs());
+                    event = inbox.poll();
+                }
+                publish();
+            }
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException fatal) {
+            log.error("broker {}: lifecycle thread stopped: {}", core.brokerId(), fatal.toString(), fatal);
+        }
+    }
+
+    private void send(Object request) {
+        if (request instanceof ControllerApi.BrokerRegistrationRequest registration) {
+            controller.registerBroker(registration).whenComplete((reply, error) -> inbox.offer(now -> {
+                if (error != null) {
+                    log.debug("broker {}: registration failed: {}", core.brokerId(), error.toString());
+                    core.handleRequestFailed(now);
+                } else {
+                    if (!reply.error().isSuccess()) {
+                        log.warn("broker {}: registration refused: {}", core.brokerId(), reply.error());
+                    }
+                    core.handleRegistrationReply(reply, now);
+                }
+            }));
+        } else if (request instanceof ControllerApi.BrokerHeartbeatRequest heartbeat) {
+            controller.brokerHeartbeat(heartbeat).whenComplete((reply, error) -> inbox.offer(now -> {
+                if (error != null) {
+                    log.debug("broker {}: heartbeat failed: {}", core.brokerId(), error.toString());
+                    core.handleRequestFailed(now);
+                } else {
+                    if (!reply.error().isSuccess()) {
+                        log.info("broker {}: heartbeat answered {}", core.brokerId(), reply.error());
+                    }
+                    core.handleHeartbeatReply(reply, now);
+                }
+            }));
+        }
+    }
+
+    private void publish() {
+        state = core.state();
+        brokerEpoch = core.brokerEpoch();
+        if (state != loggedState) {
+            log.info("broker {}: {} (epoch {})", core.brokerId(), state, brokerEpoch);
+            loggedState = state;
+        }
+        if (state == BrokerLifecycle.State.RUNNING) {
+            unfenced.complete(brokerEpoch);
+        }
+        if (state == BrokerLifecycle.State.SHUTDOWN_NOW) {
+            shutdownGranted.complete(null);
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(5000);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        shutdownGranted.completeExceptionally(new IllegalStateException("broker " + core.brokerId() + " closed"));
+    }
+}
