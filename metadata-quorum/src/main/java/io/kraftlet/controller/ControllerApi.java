@@ -16,7 +16,9 @@ import java.util.concurrent.CompletableFuture;
  * are committed; a standby controller answers every request with NOT_CONTROLLER.
  *
  * <p>Threading: implementations may be called from any thread and never block; futures
- * complete on the controller's thread (callbacks must not block).
+ * complete on an implementation thread (the controller's, or a gRPC client's), so callbacks
+ * must not block. A read of a path the ZooKeeper-shaped view does not have answers
+ * UNKNOWN_TOPIC_OR_PARTITION with "Node does not exist: PATH".
  */
 public interface ControllerApi {
     CompletableFuture<BrokerRegistrationReply> registerBroker(BrokerRegistrationRequest request);

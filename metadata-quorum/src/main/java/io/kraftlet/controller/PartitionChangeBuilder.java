@@ -44,6 +44,8 @@ public final class PartitionChangeBuilder {
     private LeaderRecoveryState targetRecoveryState;
     private final Set<Integer> uncleanlyRestarted = new LinkedHashSet<>();
     private boolean uncleanElection;
+    /** Deliberate bugs for the simulation's planted-bug tests; always empty in production. */
+    private Set<ControllerPlantedBug> plantedBugs = Set.of();
 
     public PartitionChangeBuilder(PartitionRegistration current, UUID topicId, int partitionId, IntPredicate isActive,
             int minIsr, boolean uncleanAllowed) {
@@ -76,6 +78,12 @@ public final class PartitionChangeBuilder {
         return this;
     }
 
+    /** Test-only: switches on deliberate bugs; see {@link ControllerPlantedBug}. */
+    public PartitionChangeBuilder plantBugsForTesting(Set<ControllerPlantedBug> bugs) {
+        this.plantedBugs = bugs;
+        return this;
+    }
+
     /** Whether the last {@link #build()} chose a leader outside the ISR and ELR. */
     public boolean uncleanElection() {
         return uncleanElection;
@@ -99,11 +107,13 @@ public final class PartitionChangeBuilder {
                 : current.leaderRecoveryState();
         if (election == ElectionType.PREFERRED) {
             int preferred = current.preferredLeader();
-            if (preferred != leader && isr.contains(preferred) && isActive.test(preferred)) {
+            boolean ignoreIsr = plantedBugs.contains(ControllerPlantedBug.PREFERRED_ELECTION_UNCLEAN);
+            if (preferred != leader && (isr.contains(preferred) || ignoreIsr) && isActive.test(preferred)) {
                 leader = preferred;
             }
         } else if (!(leader != MetadataRecord.NO_LEADER && isActive.test(leader) && isr.contains(leader))) {
-            leader = firstActive(current.replicas(), isr);
+            boolean ignoreIsr = plantedBugs.contains(ControllerPlantedBug.ELECTION_OUTSIDE_ISR);
+            leader = firstActive(current.replicas(), ignoreIsr ? current.replicas() : isr);
             if (leader == MetadataRecord.NO_LEADER) {
                 leader = firstActive(current.replicas(), elr);
                 if (leader != MetadataRecord.NO_LEADER) {

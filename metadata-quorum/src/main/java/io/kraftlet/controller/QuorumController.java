@@ -12,6 +12,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.Random;
+import java.util.Set;
 import java.util.function.ToIntFunction;
 
 /**
@@ -77,11 +78,21 @@ public final class QuorumController {
      * @param random seeded: topic ids and replica placement
      */
     public QuorumController(int nodeId, ControllerConfig config, ToIntFunction<MetadataRecord> sizer, Random random) {
+        this(nodeId, config, sizer, random, Set.of());
+    }
+
+    /**
+     * Test-only: a controller with deliberate bugs switched on, so the controller simulation
+     * can show its checkers catch them (see {@link ControllerPlantedBug}). Production code uses
+     * the constructor without bugs.
+     */
+    public QuorumController(int nodeId, ControllerConfig config, ToIntFunction<MetadataRecord> sizer, Random random,
+            Set<ControllerPlantedBug> plantedBugs) {
         this.nodeId = nodeId;
         this.config = config;
         this.sizer = sizer;
         this.configs = new ConfigurationControlManager(config);
-        this.replication = new ReplicationControlManager(config, configs, random, sizer);
+        this.replication = new ReplicationControlManager(config, configs, random, sizer, plantedBugs);
         this.cluster = new ClusterControlManager(config, replication);
     }
 

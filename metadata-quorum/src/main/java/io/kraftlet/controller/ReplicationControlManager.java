@@ -8,6 +8,7 @@ import io.kraftlet.metadata.MetadataRecord;
 import io.kraftlet.metadata.TopicPartition;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -37,13 +38,29 @@ public final class ReplicationControlManager {
     private final ConfigurationControlManager configs;
     private final Random random;
     private final ToIntFunction<MetadataRecord> sizer;
+    /** Deliberate bugs for the simulation's planted-bug tests; always empty in production. */
+    private final Set<ControllerPlantedBug> plantedBugs;
 
     public ReplicationControlManager(ControllerConfig config, ConfigurationControlManager configs, Random random,
             ToIntFunction<MetadataRecord> sizer) {
+        this(config, configs, random, sizer, Set.of());
+    }
+
+    /** Test-only: with deliberate bugs switched on (see {@link ControllerPlantedBug}). */
+    public ReplicationControlManager(ControllerConfig config, ConfigurationControlManager configs, Random random,
+            ToIntFunction<MetadataRecord> sizer, Set<ControllerPlantedBug> plantedBugs) {
         this.config = config;
         this.configs = configs;
         this.random = random;
         this.sizer = sizer;
+        this.plantedBugs = plantedBugs.isEmpty() ? EnumSet.noneOf(ControllerPlantedBug.class) : EnumSet.copyOf(plantedBugs);
+    }
+
+    /** Every partition change is worked out by a builder made here, so planted bugs (tests only) reach it. */
+    private PartitionChangeBuilder changeBuilder(PartitionRegistration partition, UUID topicId, int partitionId,
+            IntPredicate isActive, int minIsr, boolean uncleanAllowed) {
+        return new PartitionChangeBuilder(partition, topicId, partitionId, isActive, minIsr, uncleanAllowed)
+                .plantBugsForTesting(plantedBugs);
     }
 
     // ---------------------------------------------------------------- topics
@@ -304,7 +321,7 @@ public final class ReplicationControlManager {
                 continue;
             }
             List<Integer> newIsr = proposal.newIsr().stream().map(ControllerApi.BrokerState::brokerId).toList();
-            PartitionChangeBuilder builder = new PartitionChangeBuilder(partition, topic.id(), proposal.partition(),
+            PartitionChangeBuilder builder = changeBuilder(partition, topic.id(), proposal.partition(),
                     image.cluster()::isActive, configs.minInsyncReplicas(image, topic.name()), false)
                     .targetIsr(newIsr)
                     .targetLeaderRecoveryState(proposal.leaderRecoveryState());
@@ -426,7 +443,7 @@ public final class ReplicationControlManager {
             return ApiError.of(ControllerError.ELECTION_NOT_NEEDED, target + " is already led by its preferred replica "
                     + preferred);
         }
-        Optional<MetadataRecord.PartitionChange> change = new PartitionChangeBuilder(partition, topic.id(),
+        Optional<MetadataRecord.PartitionChange> change = changeBuilder(partition, topic.id(),
                 target.partition(), image.cluster()::isActive, configs.minInsyncReplicas(image, topic.name()), false)
                 .election(ElectionType.PREFERRED).build();
         if (change.isEmpty() || change.get().leader() == null) {
@@ -444,7 +461,7 @@ public final class ReplicationControlManager {
             return ApiError.of(ControllerError.ELECTION_NOT_NEEDED, target + " has a live leader " + partition.leader());
         }
         boolean allowed = configs.uncleanLeaderElectionEnabled(image, topic.name());
-        Optional<MetadataRecord.PartitionChange> change = new PartitionChangeBuilder(partition, topic.id(),
+        Optional<MetadataRecord.PartitionChange> change = changeBuilder(partition, topic.id(),
                 target.partition(), image.cluster()::isActive, configs.minInsyncReplicas(image, topic.name()), allowed)
                 .build();
         if (change.isEmpty() || change.get().leader() == null || change.get().leader() == MetadataRecord.NO_LEADER) {
@@ -474,7 +491,7 @@ public final class ReplicationControlManager {
             for (int p = 0; p < topic.partitionCount() && records.size() < limit; p++) {
                 PartitionRegistration partition = topic.partition(p);
                 if (partition.leader() != partition.preferredLeader()) {
-                    new PartitionChangeBuilder(partition, topic.id(), p, image.cluster()::isActive,
+                    changeBuilder(partition, topic.id(), p, image.cluster()::isActive,
                             configs.minInsyncReplicas(image, topic.name()), false)
                             .election(ElectionType.PREFERRED).build().ifPresent(records::add);
                 }
@@ -502,9 +519,10 @@ public final class ReplicationControlManager {
                 if (!partition.isReplica(brokerId)) {
                     continue;
                 }
-                PartitionChangeBuilder builder = new PartitionChangeBuilder(partition, topic.id(), p, isActive, minIsr,
+                PartitionChangeBuilder builder = changeBuilder(partition, topic.id(), p, isActive, minIsr,
                         unclean);
-                if (unavailable && partition.inIsr(brokerId)) {
+                boolean leftInIsr = plantedBugs.contains(ControllerPlantedBug.FENCED_BROKER_LEFT_IN_ISR);
+                if (unavailable && partition.inIsr(brokerId) && !leftInIsr) {
                     builder.targetIsr(partition.isr().stream().filter(id -> id != brokerId).toList());
                 }
                 if (uncleanRestart) {
@@ -525,7 +543,7 @@ public final class ReplicationControlManager {
             for (int p = 0; p < topic.partitionCount(); p++) {
                 PartitionRegistration partition = topic.partition(p);
                 if (!partition.hasLeader() && partition.isReplica(brokerId)) {
-                    new PartitionChangeBuilder(partition, topic.id(), p, isActive, minIsr, unclean).build()
+                    changeBuilder(partition, topic.id(), p, isActive, minIsr, unclean).build()
                             .ifPresent(records::add);
                 }
             }
@@ -544,7 +562,7 @@ public final class ReplicationControlManager {
         for (int p = 0; p < topic.partitionCount(); p++) {
             PartitionRegistration partition = topic.partition(p);
             if (!partition.hasLeader()) {
-                new PartitionChangeBuilder(partition, topic.id(), p, image.cluster()::isActive, minIsr, uncleanAllowed)
+                changeBuilder(partition, topic.id(), p, image.cluster()::isActive, minIsr, uncleanAllowed)
                         .build().ifPresent(records::add);
             }
         }

@@ -14,6 +14,7 @@ import io.kraftlet.image.PartitionRegistration;
 import io.kraftlet.image.TopicImage;
 import io.kraftlet.metadata.Endpoint;
 import io.kraftlet.metadata.TopicPartition;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -58,7 +59,8 @@ class ControllerClusterTest {
         for (int id = 1; id <= 3; id++) {
             MetadataQuorum.format(dir.resolve("controller-" + id), CLUSTER, id);
             ControllerServer controller = ControllerServer.builder().nodeId(id).clusterId(CLUSTER).voters(voters)
-                    .dataDir(dir.resolve("controller-" + id)).controllerConfig(CONTROLLER_CONFIG).build();
+                    .dataDir(dir.resolve("controller-" + id)).controllerConfig(CONTROLLER_CONFIG)
+                    .meterRegistry(new SimpleMeterRegistry()).build();
             controllers.add(controller);
             controller.start();
         }
@@ -103,6 +105,10 @@ class ControllerClusterTest {
         }
         ControllerApi.ZkNode ids = admin.readZkPath("/brokers/ids").get(30, TimeUnit.SECONDS);
         assertEquals(List.of("101", "103"), ids.children());
+        await(() -> controllers.stream().mapToDouble(c -> gauge(c, "ActiveControllerCount")).sum() == 1
+                && controllers.stream().allMatch(c -> gauge(c, "FencedBrokerCount") == 1
+                        && gauge(c, "ActiveBrokerCount") == 2 && gauge(c, "OfflinePartitionsCount") == 0),
+                "the controller meters show one active controller, one fenced and two live brokers");
 
         // The active controller stops; the clients find the next one on their own.
         ControllerServer active = controllers.stream().filter(ControllerServer::isActive).findFirst().orElseThrow();
@@ -126,12 +132,68 @@ class ControllerClusterTest {
         await(() -> newActive.image().topics().topic("after-failover") != null, "the new topic is committed");
     }
 
+    @Test
+    void aRestartedControllerReloadsItsImageFromSnapshotAndLog() throws Exception {
+        voters = "1@127.0.0.1:" + freePort();
+        Path data = dir.resolve("solo");
+        MetadataQuorum.format(data, CLUSTER, 1);
+        ControllerServer first = ControllerServer.builder().nodeId(1).clusterId(CLUSTER).voters(voters).dataDir(data)
+                .controllerConfig(CONTROLLER_CONFIG).snapshotEveryRecords(20).build();
+        controllers.add(first);
+        first.start();
+        await(first::isActive, "the only controller is active");
+        for (int t = 0; t < 10; t++) {
+            ControllerApi.CreateTopicsReply reply = first.api().createTopics(new ControllerApi.CreateTopicsRequest(
+                    List.of(new ControllerApi.NewTopic("t" + t, 4, -1, java.util.Map.of(), java.util.Map.of())), false))
+                    .get(30, TimeUnit.SECONDS);
+            // No broker is registered: replication factor 1 cannot be placed, and the error says so.
+            assertEquals(ControllerError.INVALID_REPLICATION_FACTOR, reply.topics().get(0).error().error());
+        }
+        MetadataQuorum.format(dir.resolve("broker-7"), CLUSTER, 7);
+        BrokerServer broker = startBroker(7);
+        brokers.add(broker);
+        broker.unfenced().get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+        for (int t = 0; t < 10; t++) {
+            first.api().createTopics(new ControllerApi.CreateTopicsRequest(
+                    List.of(ControllerApi.NewTopic.of("t" + t, 4, 1)), false)).get(30, TimeUnit.SECONDS);
+        }
+        await(() -> first.image().topics().byName().size() == 10, "ten topics committed");
+        Path logDir = data.resolve(MetadataQuorum.LOG_DIR_NAME);
+        await(() -> {
+            try (var files = java.nio.file.Files.list(logDir)) {
+                return files.anyMatch(f -> f.getFileName().toString().endsWith(".checkpoint"));
+            } catch (IOException e) {
+                return false;
+            }
+        }, "a controller snapshot is written");
+        brokers.remove(broker);
+        broker.close();
+        await(() -> first.image().cluster().broker(7).fenced(), "the stopped broker is fenced");
+        MetadataImage before = first.image();
+        first.close();
+        controllers.remove(first);
+
+        ControllerServer second = ControllerServer.builder().nodeId(1).clusterId(CLUSTER).voters(voters).dataDir(data)
+                .controllerConfig(CONTROLLER_CONFIG).build();
+        controllers.add(second);
+        second.start();
+        await(() -> second.image().endOffset() >= before.endOffset(), "the restarted controller replays to "
+                + before.endOffset());
+        assertEquals(before.topics(), second.image().topics());
+        assertEquals(before.configs(), second.image().configs());
+        assertEquals(before.cluster().brokers().keySet(), second.image().cluster().brokers().keySet());
+    }
+
     private BrokerServer startBroker(int id) {
         BrokerServer broker = BrokerServer.builder().nodeId(id).clusterId(CLUSTER).voters(voters)
                 .dataDir(dir.resolve("broker-" + id)).endpoint(new Endpoint("PLAINTEXT", "127.0.0.1", 9000 + id))
                 .heartbeatIntervalMs(300).controlledShutdownTimeoutMs(20_000).build();
         broker.start();
         return broker;
+    }
+
+    private static double gauge(ControllerServer controller, String name) {
+        return controller.quorum().meterRegistry().get("kraftlet.controller." + name).gauge().value();
     }
 
     private static TopicImage topic(MetadataImage image) {

@@ -1,0 +1,42 @@
+package io.kraftlet.quorum;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kraftlet.metadata.Endpoint;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The clean-shutdown marker, and what a broker refuses to be built from. */
+class BrokerServerTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void theCleanShutdownEpochIsReadOnceThenForgotten() throws Exception {
+        assertEquals(-1, BrokerServer.readCleanShutdownEpoch(dir), "no marker: an unclean (or first) start");
+        BrokerServer.writeCleanShutdownEpoch(dir, 42);
+        assertEquals(42, BrokerServer.readCleanShutdownEpoch(dir));
+        assertFalse(Files.exists(dir.resolve(BrokerServer.CLEAN_SHUTDOWN_FILE)),
+                "the marker is removed at start, so a crash afterwards counts as unclean");
+        assertEquals(-1, BrokerServer.readCleanShutdownEpoch(dir));
+        Files.writeString(dir.resolve(BrokerServer.CLEAN_SHUTDOWN_FILE), "garbage");
+        assertEquals(-1, BrokerServer.readCleanShutdownEpoch(dir), "a damaged marker is an unclean shutdown");
+    }
+
+    @Test
+    void aBrokerNeedsAnEndpointAndMustNotBeAVoter() {
+        MetadataQuorum.format(dir, "c", 1);
+        IllegalArgumentException noEndpoint = assertThrows(IllegalArgumentException.class, () -> BrokerServer.builder()
+                .nodeId(1).clusterId("c").voters("9@127.0.0.1:1").dataDir(dir).build());
+        assertTrue(noEndpoint.getMessage().contains("listener"), noEndpoint.getMessage());
+        IllegalArgumentException voter = assertThrows(IllegalArgumentException.class, () -> BrokerServer.builder()
+                .nodeId(1).clusterId("c").voters("1@127.0.0.1:1").dataDir(dir)
+                .endpoint(new Endpoint("PLAINTEXT", "127.0.0.1", 1)).build());
+        assertTrue(voter.getMessage().contains("observer"), voter.getMessage());
+    }
+}
