@@ -47,6 +47,8 @@ public final class BrokerServer implements AutoCloseable {
     private final MetadataLoader loader;
     private final MetadataQuorum quorum;
     private final ControllerClient controllerClient;
+    /** Heartbeats give up quickly so the next one carries fresh state, within the session. */
+    private final ControllerClient lifecycleClient;
     private final BrokerLifecycleDriver lifecycle;
     private final long controlledShutdownTimeoutMs;
     private boolean started;
@@ -83,10 +85,20 @@ public final class BrokerServer implements AutoCloseable {
                     + "; a broker follows the quorum as an observer (run a ControllerServer for a voter)");
         }
         this.controllerClient = clientBuilder.build();
+        int heartbeatTimeoutMs = Math.max(1000, 2 * builder.heartbeatIntervalMs);
+        ControllerClient.Builder lifecycleBuilder = ControllerClient.builder()
+                .clusterId(builder.clusterId)
+                .controllers(builder.voters)
+                .requestTimeoutMs(Math.min(builder.raftConfig.requestTimeoutMs(), heartbeatTimeoutMs))
+                .apiTimeoutMs(heartbeatTimeoutMs);
+        if (builder.tls != null) {
+            lifecycleBuilder.tls(builder.tls);
+        }
+        this.lifecycleClient = lifecycleBuilder.build();
         long previousEpoch = readCleanShutdownEpoch(builder.dataDir);
         BrokerLifecycle core = new BrokerLifecycle(builder.nodeId, UUID.randomUUID(), builder.endpoints, builder.rack,
                 previousEpoch, builder.heartbeatIntervalMs, 100, builder.clock.nowMs());
-        this.lifecycle = new BrokerLifecycleDriver(core, controllerClient, builder.clock);
+        this.lifecycle = new BrokerLifecycleDriver(core, lifecycleClient, builder.clock);
         loader.addListener((delta, image) -> lifecycle.setMetadataOffset(image.endOffset()));
         quorum.register(loader);
     }
@@ -164,6 +176,7 @@ public final class BrokerServer implements AutoCloseable {
             }
         }
         lifecycle.close();
+        lifecycleClient.close();
         controllerClient.close();
         quorum.close();
     }
