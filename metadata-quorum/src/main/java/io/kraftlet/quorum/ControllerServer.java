@@ -6,6 +6,7 @@ import io.kraftlet.controller.ControllerConfig;
 import io.kraftlet.controller.QuorumController;
 import io.kraftlet.image.MetadataImage;
 import io.kraftlet.image.MetadataLoader;
+import io.kraftlet.raft.Batch;
 import io.kraftlet.raft.RaftConfig;
 import io.kraftlet.runtime.Clock;
 import io.kraftlet.runtime.ControllerDriver;
@@ -66,8 +67,17 @@ public final class ControllerServer implements AutoCloseable {
         }
         this.nodeId = builder.nodeId;
         this.loader = new MetadataLoader(MetadataRecordCodec::decode, MetadataRecordCodec::decodeSnapshot);
-        QuorumController core = new QuorumController(builder.nodeId, builder.controllerConfig,
-                MetadataRecordCodec::sizeOf, new Random(new SecureRandom().nextLong()));
+        // The controller's appends must fit the Raft batch limit with its framing, and its own
+        // uncommitted bytes must stay below what the Raft leader accepts before BACK_PRESSURE.
+        ControllerConfig controllerConfig = builder.controllerConfig.withAppendLimits(
+                Math.min(builder.controllerConfig.maxAppendBytes(),
+                        builder.raftConfig.batchMaxBytes() - Batch.BATCH_OVERHEAD_BYTES),
+                Math.min(builder.controllerConfig.maxInFlightAppendBytes(),
+                        Math.max(builder.raftConfig.accumulatorMaxBytes() / 2,
+                                builder.raftConfig.batchMaxBytes() - Batch.BATCH_OVERHEAD_BYTES)));
+        QuorumController core = new QuorumController(builder.nodeId, controllerConfig,
+                record -> MetadataRecordCodec.sizeOf(record) + Batch.RECORD_OVERHEAD_BYTES,
+                new Random(new SecureRandom().nextLong()));
         this.driver = new ControllerDriver(core, loader, builder.clusterId, voters,
                 records -> underlyingQuorum().append(records),
                 (offset, data) -> underlyingQuorum().createSnapshot(offset, data),
