@@ -140,6 +140,8 @@ public final class ClusterControlManager {
                 records.add(new MetadataRecord.FenceBroker(id, broker.epoch()));
                 fenced = true;
                 shouldShutDown = true;
+                // The broker stops now: its session ends, so its next incarnation may register at once.
+                sessions.remove(id);
             }
         } else if (request.wantFence() && !fenced) {
             records.add(new MetadataRecord.FenceBroker(id, broker.epoch()));

@@ -247,6 +247,22 @@ class ClusterControlManagerTest {
     }
 
     @Test
+    void aBrokerReleasedByControlledShutdownMayRegisterItsNextIncarnationAtOnce() {
+        MetadataImage image = TestImages.empty().brokers(1, 2).topic("a", List.of(1, 2)).build();
+        manager.activate(image, 0);
+        long epoch = image.cluster().broker(1).epoch();
+        MetadataImage moved = TestImages.apply(image, heartbeat(image, 1, image.endOffset(), false, true, 10).records());
+        ControllerResult<ControllerApi.BrokerHeartbeatReply> done = heartbeat(moved, 1, moved.endOffset(), false, true, 20);
+        assertTrue(done.response().shouldShutDown());
+        MetadataImage stopped = TestImages.apply(moved, done.records());
+        // Well within the old session: a clean stop ends the session, so the restart is not a duplicate.
+        ControllerResult<ControllerApi.BrokerRegistrationReply> again = register(stopped,
+                registration(1, OTHER_INCARNATION, epoch), 30);
+        assertEquals(ApiError.NONE, again.response().error());
+        assertEquals(stopped.endOffset(), again.response().brokerEpoch());
+    }
+
+    @Test
     void aBrokerInControlledShutdownThatStillLeadsIsNotReleased() {
         MetadataImage image = TestImages.empty().brokers(1, 2).topic("a", List.of(1, 2)).build();
         ControllerResult<ControllerApi.BrokerHeartbeatReply> first = heartbeat(image, 1, image.endOffset(), false,
@@ -268,9 +284,8 @@ class ClusterControlManagerTest {
     }
 
     /**
-     * BUG (see report): a controller that becomes active while a broker is already in controlled
-     * shutdown (the shutdown records were written by the previous active controller) starts the
-     * broker's session with an unknown shutdown offset, so the broker is never told it may stop.
+     * A controller that becomes active while a broker is already in controlled shutdown (the
+     * previous active controller wrote the shutdown records) must still release the broker.
      */
     @Test
     void controlledShutdownCompletesAfterControllerFailover() {

@@ -299,7 +299,7 @@ class QuorumControllerTest {
     }
 
     /**
-     * BUG (see report): the split decides at a topic's first record whether that record fits,
+     * Regression: the split decides at a topic's first record whether that record fits,
      * not whether the topic's whole group fits, so a topic straddling the limit is packed into
      * the previous append and the append exceeds maxAppendBytes.
      */
@@ -339,7 +339,7 @@ class QuorumControllerTest {
     }
 
     /**
-     * BUG (see report): Config records never start an append, so an AlterConfigs touching many
+     * Regression: Config records never start an append, so an AlterConfigs touching many
      * resources becomes one append larger than maxAppendBytes (the Raft batch limit).
      */
     @Test
@@ -450,7 +450,7 @@ class QuorumControllerTest {
     }
 
     /**
-     * BUG (see report): after a renounce the controller re-activates only from
+     * Regression: after a renounce the controller re-activates only from
      * handleAppendResult or handleLeaderChange. When the renounce comes from handleCommittedImage
      * (the log went past this controller's writes) with nothing in flight, it stays inactive
      * forever although it still leads, refusing every command.
@@ -535,7 +535,7 @@ class QuorumControllerTest {
     }
 
     /**
-     * BUG (see report): when the fencing write is throttled, the session is already forgotten,
+     * Regression: when the fencing write is throttled, the session is already forgotten,
      * so the same broker "expires" again on each of the 16 fencing rounds of the tick, and on
      * every tick after, inflating timedOutHeartbeats (TimedOutBrokerHeartbeatCount).
      */
