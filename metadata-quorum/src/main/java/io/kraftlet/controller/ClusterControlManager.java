@@ -48,6 +48,9 @@ public final class ClusterControlManager {
     public void activate(MetadataImage image, long nowMs) {
         sessions.clear();
         for (BrokerRegistration broker : image.cluster().brokers().values()) {
+            if (broker.fenced()) {
+                continue; // fenced brokers have no session to time out
+            }
             Session session = new Session(nowMs);
             if (broker.inControlledShutdown()) {
                 // An earlier active controller wrote the shutdown records; they are all committed below here.
@@ -80,7 +83,9 @@ public final class ClusterControlManager {
             sessions.computeIfAbsent(id, k -> new Session(nowMs)).lastContactMs = nowMs;
             return ControllerResult.answer(new ControllerApi.BrokerRegistrationReply(ApiError.NONE, existing.epoch()));
         }
-        if (existing != null && sessionAlive(id, nowMs)) {
+        // A fenced registration has no session to protect (as in Kafka): the broker stopped, or
+        // never caught up, so a new incarnation may take over at once.
+        if (existing != null && !existing.fenced() && sessionAlive(id, nowMs)) {
             return refuseRegistration(ControllerError.DUPLICATE_BROKER_REGISTRATION, "broker " + id
                     + " is registered by incarnation " + existing.incarnationId() + " whose session is alive (last "
                     + "heartbeat " + (nowMs - sessions.get(id).lastContactMs) + " ms ago, session timeout "

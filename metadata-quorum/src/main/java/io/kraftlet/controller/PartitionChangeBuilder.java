@@ -29,7 +29,10 @@ import java.util.function.IntPredicate;
  *   <li>ELR: while the ISR is smaller than min.insync.replicas the high watermark cannot move,
  *       so members dropped from the ISR still hold everything below it and join the ELR; once
  *       the ISR reaches min.insync.replicas the ELR and last-known ELR are cleared. ELR and ISR
- *       never overlap. Brokers that restarted uncleanly leave the ELR for the last-known ELR.</li>
+ *       never overlap; a lowered min.insync.replicas voids the ELR. Brokers that restarted
+ *       uncleanly leave the ELR for the last-known ELR; if such a broker is the kept last ISR
+ *       member of a leaderless partition with a non-empty ELR, the first ELR member takes its
+ *       place in the ISR, so the restarted broker cannot be elected cleanly.</li>
  * </ol>
  */
 public final class PartitionChangeBuilder {
@@ -95,11 +98,23 @@ public final class PartitionChangeBuilder {
         if (isr.isEmpty()) {
             isr = current.isr();
         }
-        List<Integer> elr = new ArrayList<>(current.elr());
+        // The ELR holds only while the ISR is below min.insync.replicas: once the ISR reaches it
+        // (a lowered min.insync.replicas included) the high watermark moves without the ELR.
+        List<Integer> elr = current.isrSize() < minIsr ? new ArrayList<>(current.elr()) : new ArrayList<>();
         List<Integer> lastKnownElr = new ArrayList<>(current.lastKnownElr());
         for (int broker : uncleanlyRestarted) {
             if (elr.remove(Integer.valueOf(broker)) && !lastKnownElr.contains(broker)) {
                 lastKnownElr.add(broker);
+            }
+        }
+        if (!isActive.test(current.leader()) && isr.size() == 1
+                && uncleanlyRestarted.contains(isr.get(0)) && !elr.isEmpty()) {
+            // The kept last ISR member restarted uncleanly and may miss data below the HW, while
+            // an ELR member holds it all: that member becomes the kept member instead.
+            int replaced = isr.get(0);
+            isr = List.of(elr.remove(0));
+            if (!lastKnownElr.contains(replaced)) {
+                lastKnownElr.add(replaced);
             }
         }
         int leader = current.leader();

@@ -2,6 +2,7 @@ package io.kraftlet.controller;
 
 import io.kraftlet.image.MetadataDelta;
 import io.kraftlet.image.MetadataImage;
+import io.kraftlet.metadata.ConfigResource;
 import io.kraftlet.metadata.LeaderRecoveryState;
 import io.kraftlet.metadata.MetadataRecord;
 import io.kraftlet.raft.LeaderAndEpoch;
@@ -124,6 +125,9 @@ public final class QuorumController {
         }
         committed = image;
         latest = image;
+        if (resyncing && pendingWrites.isEmpty() && leader.isLeader(nodeId)) {
+            activate(nowMs);
+        }
     }
 
     /**
@@ -178,6 +182,12 @@ public final class QuorumController {
         cluster.activate(latest, nowMs);
         nextRebalanceMs = nowMs + config.leaderImbalanceCheckIntervalMs();
         lastWriteMs = nowMs;
+        // A previous active controller may have committed only part of a command (a FenceBroker
+        // without all its partition changes): finish it before anything else.
+        List<MetadataRecord> repairs = replication.reconcile(latest);
+        if (!repairs.isEmpty()) {
+            write(NO_REQUEST, ControllerResult.of(repairs, null), nowMs);
+        }
     }
 
     private void renounce(String reason) {
@@ -248,8 +258,7 @@ public final class QuorumController {
         // Turning unclean election on for a topic elects leaders for its offline partitions at once.
         MetadataImage after = result.records().isEmpty() ? latest : applyTo(latest, result.records(), nextWriteOffset);
         for (MetadataRecord record : result.records()) {
-            if (record instanceof MetadataRecord.Config config && config.resource().type()
-                    == io.kraftlet.metadata.ConfigResource.Type.TOPIC
+            if (record instanceof MetadataRecord.Config config && config.resource().type() == ConfigResource.Type.TOPIC
                     && config.name().equals(ConfigurationControlManager.UNCLEAN_LEADER_ELECTION_ENABLE)
                     && configs.uncleanLeaderElectionEnabled(after, config.resource().name())) {
                 records.addAll(replication.electOffline(after, config.resource().name(), true));

@@ -312,7 +312,7 @@ public final class ReplicationControlManager {
             ApiError error = !seen.add(proposal.topicId() + "-" + proposal.partition())
                     ? ApiError.of(ControllerError.INVALID_REQUEST, "partition " + proposal.partition() + " of topic "
                             + proposal.topicId() + " appears twice in the request")
-                    : checkProposal(image, request, proposal, topic, partition);
+                    : AlterPartitionChecks.check(image, request, proposal, topic, partition);
             if (!error.isSuccess()) {
                 results.add(partition == null
                         ? new ControllerApi.PartitionChangeResult(proposal.topicId(), proposal.partition(), error,
@@ -334,67 +334,6 @@ public final class ReplicationControlManager {
             results.add(resultOf(proposal.topicId(), proposal.partition(), ApiError.NONE, after));
         }
         return ControllerResult.of(records, new ControllerApi.AlterPartitionReply(ApiError.NONE, results));
-    }
-
-    private static ApiError checkProposal(MetadataImage image, ControllerApi.AlterPartitionRequest request,
-            ControllerApi.PartitionChangeProposal proposal, TopicImage topic, PartitionRegistration partition) {
-        String name = topic == null ? proposal.topicId().toString() : topic.name();
-        if (topic == null) {
-            return ApiError.of(ControllerError.UNKNOWN_TOPIC_ID, "topic id " + proposal.topicId() + " does not exist");
-        }
-        if (partition == null) {
-            return ApiError.of(ControllerError.UNKNOWN_TOPIC_OR_PARTITION, "topic " + name + " has no partition "
-                    + proposal.partition());
-        }
-        String where = name + "-" + proposal.partition();
-        if (proposal.leaderEpoch() > partition.leaderEpoch() || proposal.partitionEpoch() > partition.partitionEpoch()) {
-            return ApiError.of(ControllerError.NOT_CONTROLLER, where + ": the request carries leader epoch "
-                    + proposal.leaderEpoch() + " / partition epoch " + proposal.partitionEpoch()
-                    + ", newer than this controller's " + partition.leaderEpoch() + " / " + partition.partitionEpoch());
-        }
-        if (proposal.leaderEpoch() < partition.leaderEpoch()) {
-            return ApiError.of(ControllerError.FENCED_LEADER_EPOCH, where + ": leader epoch " + proposal.leaderEpoch()
-                    + " is older than the current " + partition.leaderEpoch());
-        }
-        if (request.brokerId() != partition.leader()) {
-            return ApiError.of(ControllerError.NOT_LEADER_OR_FOLLOWER, where + ": broker " + request.brokerId()
-                    + " is not the leader (" + partition.leader() + ")");
-        }
-        if (proposal.partitionEpoch() < partition.partitionEpoch()) {
-            return ApiError.of(ControllerError.INVALID_UPDATE_VERSION, where + ": partition epoch "
-                    + proposal.partitionEpoch() + " is older than the current " + partition.partitionEpoch());
-        }
-        List<Integer> newIsr = proposal.newIsr().stream().map(ControllerApi.BrokerState::brokerId).toList();
-        if (!newIsr.contains(partition.leader())) {
-            return ApiError.of(ControllerError.INVALID_REQUEST, where + ": the proposed ISR " + newIsr
-                    + " does not contain the leader " + partition.leader());
-        }
-        if (new HashSet<>(newIsr).size() != newIsr.size()) {
-            return ApiError.of(ControllerError.INVALID_REQUEST, where + ": the proposed ISR " + newIsr + " has duplicates");
-        }
-        for (int broker : newIsr) {
-            if (!partition.isReplica(broker)) {
-                return ApiError.of(ControllerError.INVALID_REQUEST, where + ": broker " + broker
-                        + " of the proposed ISR is not a replica " + partition.replicas());
-            }
-        }
-        if (proposal.leaderRecoveryState() == LeaderRecoveryState.RECOVERING
-                && (partition.leaderRecoveryState() == LeaderRecoveryState.RECOVERED || newIsr.size() > 1)) {
-            return ApiError.of(ControllerError.INVALID_REQUEST, where + ": a RECOVERING leader cannot grow the ISR "
-                    + "and a recovered partition cannot go back to RECOVERING");
-        }
-        for (ControllerApi.BrokerState member : proposal.newIsr()) {
-            var broker = image.cluster().broker(member.brokerId());
-            String why = broker == null ? "is not registered"
-                    : broker.fenced() ? "is fenced"
-                    : broker.inControlledShutdown() ? "is shutting down"
-                    : member.brokerEpoch() != -1 && member.brokerEpoch() != broker.epoch()
-                            ? "has broker epoch " + broker.epoch() + ", not " + member.brokerEpoch() : null;
-            if (why != null) {
-                return ApiError.of(ControllerError.INELIGIBLE_REPLICA, where + ": broker " + member.brokerId() + " " + why);
-            }
-        }
-        return ApiError.NONE;
     }
 
     private static ControllerApi.PartitionChangeResult resultOf(UUID topicId, int partitionId, ApiError error,
@@ -564,6 +503,33 @@ public final class ReplicationControlManager {
             if (!partition.hasLeader()) {
                 changeBuilder(partition, topic.id(), p, image.cluster()::isActive, minIsr, uncleanAllowed)
                         .build().ifPresent(records::add);
+            }
+        }
+        return records;
+    }
+
+    /**
+     * Partition changes that bring the image back in line with broker liveness: no inactive
+     * broker leads or sits in an ISR (but as the kept last member), and every partition that
+     * can have a leader gets one. Run when a controller becomes active, because a command's
+     * records may span appends and only some may have committed before the previous active
+     * controller lost its role (a FenceBroker without all of its partition changes).
+     */
+    public List<MetadataRecord> reconcile(MetadataImage image) {
+        IntPredicate isActive = image.cluster()::isActive;
+        List<MetadataRecord> records = new ArrayList<>();
+        for (TopicImage topic : sortedTopics(image)) {
+            boolean unclean = configs.uncleanLeaderElectionEnabled(image, topic.name());
+            int minIsr = configs.minInsyncReplicas(image, topic.name());
+            for (int p = 0; p < topic.partitionCount(); p++) {
+                PartitionRegistration partition = topic.partition(p);
+                boolean stale = !isActive.test(partition.leader())
+                        || partition.isr().stream().anyMatch(id -> !isActive.test(id));
+                if (stale) {
+                    changeBuilder(partition, topic.id(), p, isActive, minIsr, unclean)
+                            .targetIsr(partition.isr().stream().filter(isActive::test).toList())
+                            .build().ifPresent(records::add);
+                }
             }
         }
         return records;

@@ -34,11 +34,11 @@ public final class ZkView {
      */
     public static ControllerApi.ZkNode read(String path, MetadataImage image, int controllerId, int controllerEpoch,
             long controllerSinceMs) {
-        String normalized = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-        String[] parts = normalized.equals("/") ? new String[0] : normalized.substring(1).split("/", -1);
-        if (!normalized.startsWith("/")) {
+        if (!path.startsWith("/")) {
             return missing(path, "a path starts with '/'");
         }
+        String normalized = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        String[] parts = normalized.equals("/") ? new String[0] : normalized.substring(1).split("/", -1);
         if (parts.length == 0) {
             return node(normalized, "", List.of("brokers", "controller", "controller_epoch"));
         }

@@ -7,6 +7,7 @@ import io.kraftlet.controller.QuorumController;
 import io.kraftlet.image.MetadataImage;
 import io.kraftlet.image.MetadataLoader;
 import io.kraftlet.raft.Batch;
+import io.kraftlet.raft.QuorumDescription;
 import io.kraftlet.raft.RaftConfig;
 import io.kraftlet.runtime.Clock;
 import io.kraftlet.runtime.ControllerDriver;
@@ -22,6 +23,7 @@ import java.security.SecureRandom;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -150,9 +152,17 @@ public final class ControllerServer implements AutoCloseable {
         return loader;
     }
 
-    /** The metadata quorum member underneath (describe, meters, port). */
-    public MetadataQuorum quorum() {
-        return quorum;
+    /**
+     * The metadata quorum as this node sees it. The quorum member itself is not handed out: the
+     * controller must be the only writer of its log (it predicts the offset of every record).
+     */
+    public CompletableFuture<QuorumDescription> describeQuorum() {
+        return quorum.describe();
+    }
+
+    /** Where the node's meters (raft, transport, controller) are registered. */
+    public MeterRegistry meterRegistry() {
+        return quorum.meterRegistry();
     }
 
     public int nodeId() {

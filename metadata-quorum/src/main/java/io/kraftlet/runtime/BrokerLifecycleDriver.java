@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +26,12 @@ public final class BrokerLifecycleDriver implements AutoCloseable {
     private final BrokerLifecycle core;
     private final ControllerApi controller;
     private final Clock clock;
-    private final LinkedBlockingQueue<Consumer<Long>> inbox = new LinkedBlockingQueue<>(1024);
+    /**
+     * Answers and commands for the lifecycle thread. Unbounded but small: at most one request is
+     * in flight, and shutdown is asked once; the applied offset travels separately.
+     */
+    private final LinkedBlockingQueue<Consumer<Long>> inbox = new LinkedBlockingQueue<>();
+    private final AtomicLong metadataOffset = new AtomicLong();
     private final Thread thread;
     private final CompletableFuture<Long> unfenced = new CompletableFuture<>();
     private final CompletableFuture<Void> shutdownGranted = new CompletableFuture<>();
@@ -48,7 +54,7 @@ public final class BrokerLifecycleDriver implements AutoCloseable {
 
     /** The end offset of the metadata the broker has applied. */
     public void setMetadataOffset(long offset) {
-        inbox.offer(now -> core.setMetadataOffset(offset));
+        metadataOffset.accumulateAndGet(offset, Math::max);
     }
 
     /** Completes with the broker epoch once the controller unfenced this broker (the first time). */
@@ -58,7 +64,7 @@ public final class BrokerLifecycleDriver implements AutoCloseable {
 
     /** Starts a controlled shutdown; the future completes when the controller lets the broker stop. */
     public CompletableFuture<Void> controlledShutdown() {
-        inbox.offer(now -> core.beginControlledShutdown(now));
+        inbox.add(now -> core.beginControlledShutdown(now));
         return shutdownGranted;
     }
 
@@ -74,6 +80,7 @@ public final class BrokerLifecycleDriver implements AutoCloseable {
         try {
             while (running) {
                 long now = clock.nowMs();
+                core.setMetadataOffset(metadataOffset.get());
                 core.poll(now).ifPresent(this::send);
                 publish();
                 long waitMs = Math.max(1, Math.min(IDLE_WAIT_MS, core.nextWakeupMs() - clock.nowMs()));
@@ -88,12 +95,17 @@ public final class BrokerLifecycleDriver implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (RuntimeException fatal) {
             log.error("broker {}: lifecycle thread stopped: {}", core.brokerId(), fatal.toString(), fatal);
+        } finally {
+            IllegalStateException stopped = new IllegalStateException("broker " + core.brokerId()
+                    + "'s lifecycle stopped in state " + core.state());
+            unfenced.completeExceptionally(stopped);
+            shutdownGranted.completeExceptionally(stopped);
         }
     }
 
     private void send(Object request) {
         if (request instanceof ControllerApi.BrokerRegistrationRequest registration) {
-            controller.registerBroker(registration).whenComplete((reply, error) -> inbox.offer(now -> {
+            controller.registerBroker(registration).whenComplete((reply, error) -> inbox.add(now -> {
                 if (error != null) {
                     log.debug("broker {}: registration failed: {}", core.brokerId(), error.toString());
                     core.handleRequestFailed(now);
@@ -105,7 +117,7 @@ public final class BrokerLifecycleDriver implements AutoCloseable {
                 }
             }));
         } else if (request instanceof ControllerApi.BrokerHeartbeatRequest heartbeat) {
-            controller.brokerHeartbeat(heartbeat).whenComplete((reply, error) -> inbox.offer(now -> {
+            controller.brokerHeartbeat(heartbeat).whenComplete((reply, error) -> inbox.add(now -> {
                 if (error != null) {
                     log.debug("broker {}: heartbeat failed: {}", core.brokerId(), error.toString());
                     core.handleRequestFailed(now);
@@ -143,6 +155,8 @@ public final class BrokerLifecycleDriver implements AutoCloseable {
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
         }
-        shutdownGranted.completeExceptionally(new IllegalStateException("broker " + core.brokerId() + " closed"));
+        IllegalStateException closed = new IllegalStateException("broker " + core.brokerId() + " closed");
+        unfenced.completeExceptionally(closed);
+        shutdownGranted.completeExceptionally(closed);
     }
 }

@@ -3,6 +3,7 @@ package io.kraftlet.runtime;
 import io.kraftlet.controller.ApiError;
 import io.kraftlet.controller.ControllerApi;
 import io.kraftlet.controller.ControllerEffects;
+import io.kraftlet.controller.ControllerError;
 import io.kraftlet.controller.NotControllerException;
 import io.kraftlet.controller.QuorumController;
 import io.kraftlet.image.BrokerRegistration;
@@ -13,6 +14,7 @@ import io.kraftlet.image.MetadataLoader;
 import io.kraftlet.image.PartitionRegistration;
 import io.kraftlet.image.TopicImage;
 import io.kraftlet.image.ZkView;
+import io.kraftlet.metadata.ConfigResource;
 import io.kraftlet.metadata.MetadataRecord;
 import io.kraftlet.raft.LeaderAndEpoch;
 import io.kraftlet.transport.grpc.HostPort;
@@ -21,7 +23,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -56,7 +59,15 @@ public final class ControllerDriver implements ControllerApi, MetadataListener, 
     private final Function<List<MetadataRecord>, byte[]> snapshotEncoder;
     private final long snapshotEveryRecords;
     private final Clock clock;
+    /**
+     * Inputs in arrival order. Commands are bounded by {@code commandCapacity}; internal inputs
+     * (committed images, leader changes, append outcomes) are never refused, because they come
+     * from the quorum's thread or from this thread itself and must not block either: they are
+     * bounded by the appends in flight and the batches the quorum commits.
+     */
     private final BlockingQueue<Event> inbox;
+    private final int commandCapacity;
+    private final AtomicInteger queuedCommands = new AtomicInteger();
 
     /** One input for the controller thread; {@code answer} is failed if the input never runs. */
     private record Event(Consumer<Long> action, CompletableFuture<Object> answer) {
@@ -69,6 +80,10 @@ public final class ControllerDriver implements ControllerApi, MetadataListener, 
     private long recordsSinceSnapshot;
     private long lastSnapshotOffset;
     private volatile Throwable failure;
+    /** Published after every input for other threads (meters, isActive). */
+    private volatile boolean active;
+    private volatile long uncleanElections;
+    private volatile long timedOutHeartbeats;
 
     /**
      * @param appender appends encoded records to the metadata quorum; completes with the last
@@ -90,7 +105,8 @@ public final class ControllerDriver implements ControllerApi, MetadataListener, 
         this.snapshotEncoder = snapshotEncoder;
         this.snapshotEveryRecords = snapshotEveryRecords;
         this.clock = clock;
-        this.inbox = new ArrayBlockingQueue<>(inboxCapacity);
+        this.inbox = new LinkedBlockingQueue<>();
+        this.commandCapacity = inboxCapacity;
         this.thread = new Thread(this::run, "kraftlet-controller-" + core.nodeId());
         this.thread.setDaemon(true);
         loader.addListener(this);
@@ -106,7 +122,6 @@ public final class ControllerDriver implements ControllerApi, MetadataListener, 
         return active;
     }
 
-    private volatile boolean active;
 
     /** Why the controller thread stopped on its own, or null. */
     public Throwable failure() {
@@ -150,15 +165,9 @@ public final class ControllerDriver implements ControllerApi, MetadataListener, 
         });
     }
 
-    /** Loader inputs must not be lost: block the quorum thread briefly rather than drop them. */
+    /** Internal inputs are never lost and never block (see {@link #inbox}). */
     private void enqueueInternal(Consumer<Long> event) {
-        try {
-            while (running && !inbox.offer(new Event(event, null), 100, TimeUnit.MILLISECONDS)) {
-                log.warn("controller {}: input queue full; the metadata loader waits", core.nodeId());
-            }
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        inbox.add(new Event(event, null));
     }
 
     // ---------------------------------------------------------------- commands (any thread)
@@ -174,11 +183,15 @@ public final class ControllerDriver implements ControllerApi, MetadataListener, 
         if (!running) {
             answer.completeExceptionally(new IllegalStateException("controller " + core.nodeId() + " is stopped"
                     + (failure == null ? "" : " after a failure: " + failure)));
-        } else if (!inbox.offer(new Event(event, answer))) {
+        } else if (queuedCommands.incrementAndGet() > commandCapacity) {
+            queuedCommands.decrementAndGet();
             answer.completeExceptionally(new NotControllerException("controller " + core.nodeId()
-                    + " is overloaded: its input queue is full", hint(core.leader())));
-        } else if (!running) {
-            failLeftovers(); // the thread may have stopped after our check
+                    + " is overloaded: " + commandCapacity + " commands are already queued", hint(core.leader())));
+        } else {
+            inbox.add(new Event(event, answer));
+            if (!running) {
+                failLeftovers(); // the thread may have stopped after our check
+            }
         }
         return (CompletableFuture<R>) (CompletableFuture<?>) answer;
     }
@@ -240,7 +253,7 @@ public final class ControllerDriver implements ControllerApi, MetadataListener, 
             TopicImage topic = image.topics().topic(name);
             if (topic == null) {
                 topics.add(new TopicDescription(name, null, ApiError.of(
-                        io.kraftlet.controller.ControllerError.UNKNOWN_TOPIC_OR_PARTITION, "topic " + name
+                        ControllerError.UNKNOWN_TOPIC_OR_PARTITION, "topic " + name
                                 + " does not exist"), List.of(), Map.of()));
                 continue;
             }
@@ -252,7 +265,7 @@ public final class ControllerDriver implements ControllerApi, MetadataListener, 
                         partition.lastKnownElr(), partition.leaderRecoveryState()));
             }
             topics.add(new TopicDescription(name, topic.id(), ApiError.NONE, partitions,
-                    image.configs().valuesOf(io.kraftlet.metadata.ConfigResource.topic(name))));
+                    image.configs().valuesOf(ConfigResource.topic(name))));
         }
         return new DescribeTopicsReply(topics);
     }
@@ -284,6 +297,9 @@ public final class ControllerDriver implements ControllerApi, MetadataListener, 
                 long waitMs = wakeupAtMs == Long.MAX_VALUE ? 1000 : Math.max(0, wakeupAtMs - clock.nowMs());
                 Event event = waitMs > 0 ? inbox.poll(waitMs, TimeUnit.MILLISECONDS) : inbox.poll();
                 for (int taken = 0; event != null && taken < MAX_INPUTS_PER_ROUND; taken++) {
+                    if (event.answer() != null) {
+                        queuedCommands.decrementAndGet();
+                    }
                     event.action().accept(clock.nowMs());
                     perform(core.drainEffects());
                     event = taken + 1 < MAX_INPUTS_PER_ROUND ? inbox.poll() : null;
@@ -351,9 +367,6 @@ public final class ControllerDriver implements ControllerApi, MetadataListener, 
         uncleanElections = core.uncleanElections();
         timedOutHeartbeats = core.timedOutHeartbeats();
     }
-
-    private volatile long uncleanElections;
-    private volatile long timedOutHeartbeats;
 
     /** Unclean elections this controller decided while active (any thread). */
     public long uncleanElections() {

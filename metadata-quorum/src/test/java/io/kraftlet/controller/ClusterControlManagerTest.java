@@ -106,14 +106,22 @@ class ClusterControlManagerTest {
     }
 
     @Test
-    void theNewIncarnationsSessionProtectsItFromAThirdOne() {
+    void onlyAnUnfencedIncarnationWithALiveSessionBlocksAnother() {
         MetadataImage image = TestImages.empty().brokers(1).build();
         ControllerResult<ControllerApi.BrokerRegistrationReply> accepted = register(image,
                 registration(1, OTHER_INCARNATION, -1), 0);
         assertEquals(ApiError.NONE, accepted.response().error(), "no session: this controller never heard of it");
         MetadataImage after = TestImages.apply(image, accepted.records());
-        assertEquals(ControllerError.DUPLICATE_BROKER_REGISTRATION, register(after,
-                registration(1, new UUID(7, 7), -1), 10).response().error().error());
+        assertTrue(after.cluster().broker(1).fenced());
+        // Still fenced (catching up): like Kafka, a fenced registration has no session to protect.
+        UUID third = new UUID(7, 7);
+        assertEquals(ApiError.NONE, register(after, registration(1, third, -1), 10).response().error());
+        // Once unfenced and heartbeating, it is protected for a whole session.
+        long epoch = after.cluster().broker(1).epoch();
+        MetadataImage unfenced = TestImages.apply(after, List.of(new MetadataRecord.UnfenceBroker(1, epoch)));
+        heartbeat(unfenced, 1, unfenced.endOffset(), false, false, 20);
+        assertEquals(ControllerError.DUPLICATE_BROKER_REGISTRATION, register(unfenced,
+                registration(1, third, -1), 30).response().error().error());
     }
 
     @Test

@@ -67,7 +67,7 @@ class ZkViewTest {
     @Test
     void unknownPathsSayTheNodeDoesNotExist() {
         for (String path : List.of("/nope", "/brokers/topics/missing", "/brokers/topics/topic-p3r3/partitions/9/state",
-                "/brokers/topics/topic-p3r3/partitions/x", "brokers", "/brokers/ids/abc")) {
+                "/brokers/topics/topic-p3r3/partitions/x", "brokers", "", "/brokers/ids/abc")) {
             ControllerApi.ZkNode node = read(path);
             assertFalse(node.error().isSuccess(), path);
             assertTrue(node.error().message().startsWith("Node does not exist: " + path), node.error().message());

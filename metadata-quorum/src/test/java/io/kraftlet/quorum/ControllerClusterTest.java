@@ -193,7 +193,7 @@ class ControllerClusterTest {
     }
 
     private static double gauge(ControllerServer controller, String name) {
-        return controller.quorum().meterRegistry().get("kraftlet.controller." + name).gauge().value();
+        return controller.meterRegistry().get("kraftlet.controller." + name).gauge().value();
     }
 
     private static TopicImage topic(MetadataImage image) {
