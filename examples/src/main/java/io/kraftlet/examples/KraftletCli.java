@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
  * prints one line, {@code error: ...}, to stderr.
  */
 @Command(name = "kraftlet", mixinStandardHelpOptions = true, versionProvider = KraftletCli.Version.class,
-        description = "Runs and inspects a kraftlet metadata quorum.",
+        description = "Runs and inspects a kraftlet cluster: controllers, brokers and their metadata quorum.",
         subcommands = {FormatCommand.class, RandomUuidCommand.class, NodeCommand.class, MetadataQuorumCommand.class,
                 io.kraftlet.examples.bench.BenchCommand.class,
                 CommandLine.HelpCommand.class})

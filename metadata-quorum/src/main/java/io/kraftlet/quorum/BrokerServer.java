@@ -67,6 +67,9 @@ public final class BrokerServer implements AutoCloseable {
                 .dataDir(builder.dataDir)
                 .config(builder.raftConfig)
                 .clock(builder.clock);
+        if (builder.listenAddress != null) {
+            quorumBuilder.listener(builder.listenAddress);
+        }
         ControllerClient.Builder clientBuilder = ControllerClient.builder()
                 .clusterId(builder.clusterId)
                 .controllers(builder.voters)
@@ -217,6 +220,7 @@ public final class BrokerServer implements AutoCloseable {
         private String clusterId;
         private String voters;
         private Path dataDir;
+        private String listenAddress;
         private final List<Endpoint> endpoints = new ArrayList<>();
         private String rack = "";
         private TlsSettings tls;
@@ -246,6 +250,15 @@ public final class BrokerServer implements AutoCloseable {
         /** {@code metadata.log.dir}, formatted with {@link MetadataQuorum#format}. */
         public Builder dataDir(Path dataDir) {
             this.dataDir = dataDir;
+            return this;
+        }
+
+        /**
+         * Where the broker's metadata observer listens, {@code host:port} (port 0: any free port);
+         * by default an ephemeral port on loopback.
+         */
+        public Builder listenAddress(String hostPort) {
+            this.listenAddress = hostPort;
             return this;
         }
 

@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
  * {@code kraftlet bench}: benchmarks run on this machine. It only groups its subcommands;
  * called without one it prints its usage and exits with status 2.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = QuorumBenchCommand.class,
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        subcommands = {QuorumBenchCommand.class, ControllerBenchCommand.class},
         synopsisSubcommandLabel = "COMMAND", description = "Benchmarks run on this machine.")
 public final class BenchCommand {
     /** Runs {@code bench} on its own, without the rest of the CLI. */

@@ -3,20 +3,15 @@ package io.kraftlet.examples.bench;
 import io.kraftlet.quorum.MetadataQuorum;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
+import java.util.stream.IntStream;
 
 /**
  * The coordinator of a quorum benchmark: formats a data directory per voter, starts each voter
@@ -36,8 +31,6 @@ public final class QuorumBench {
     static final String VOTER_HEAP = "-Xmx512m";
     private static final long POLL_MS = 100;
     private static final long PROGRESS_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(5);
-    /** How long a voter gets to exit after SIGTERM before it is killed. */
-    private static final long STOP_WAIT_MS = 5_000;
 
     private final BenchOptions options;
     private final Path dir;
@@ -46,15 +39,6 @@ public final class QuorumBench {
 
     /** A voter process and its files. */
     private record Voter(int nodeId, Process process, Path log, Path resultFile) {
-    }
-
-    /** The run could not produce a result; the message says why and where to look. */
-    public static final class BenchFailedException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        BenchFailedException(String message) {
-            super(message);
-        }
     }
 
     /**
@@ -66,45 +50,34 @@ public final class QuorumBench {
     public QuorumBench(BenchOptions options, Path dir, PrintWriter progress) throws IOException {
         this.options = options.validate();
         this.ownsDir = dir == null;
-        this.dir = ownsDir ? Files.createTempDirectory("kraftlet-bench-") : requireEmpty(dir);
+        this.dir = ownsDir ? Files.createTempDirectory("kraftlet-bench-") : BenchProcesses.requireEmpty(dir);
         this.progress = progress;
-    }
-
-    /** Refuses a run directory that already holds something: old results would be read as new. */
-    static Path requireEmpty(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (Stream<Path> entries = Files.list(dir)) {
-                if (entries.findAny().isPresent()) {
-                    throw new IllegalArgumentException("--dir " + dir + " is not empty; give a new or empty directory");
-                }
-            }
-        }
-        return Files.createDirectories(dir);
     }
 
     /** Runs the whole benchmark; blocks until the result is read or the run failed. */
     public BenchResult run() throws IOException, InterruptedException {
         String clusterId = "kraftlet-bench-" + UUID.randomUUID().toString().substring(0, 8);
-        List<Integer> ports = freePorts(options.voters());
+        List<Integer> ports = BenchProcesses.freePorts(options.voters());
         String quorumVoters = quorumVoters(ports);
+        List<Voter> voters = new ArrayList<>();
         // Read by the shutdown hook's thread while this one adds to it.
-        List<Voter> voters = new CopyOnWriteArrayList<>();
-        Thread killer = new Thread(() -> voters.forEach(voter -> voter.process().destroyForcibly()));
-        // A coordinator stopped with Ctrl-C must not leave voters behind holding ports.
-        Runtime.getRuntime().addShutdownHook(killer);
+        List<Process> processes = new CopyOnWriteArrayList<>();
+        Thread killer = BenchProcesses.killOnExit(processes);
         BenchResult result;
         try {
             say("starting " + options.voters() + " voters (" + quorumVoters + ") in " + dir);
             for (int nodeId = 1; nodeId <= options.voters(); nodeId++) {
-                voters.add(startVoter(nodeId, clusterId, quorumVoters));
+                Voter voter = startVoter(nodeId, clusterId, quorumVoters);
+                voters.add(voter);
+                processes.add(voter.process());
             }
             result = awaitResult(voters);
         } finally {
-            stop(voters);
+            BenchProcesses.stop(processes);
             Runtime.getRuntime().removeShutdownHook(killer);
         }
         if (ownsDir && result.failure() == null) {
-            deleteRecursively(dir);
+            BenchProcesses.deleteRecursively(dir);
         }
         return result;
     }
@@ -116,12 +89,7 @@ public final class QuorumBench {
         Path log = dir.resolve("voter-" + nodeId + ".log");
         BenchNode.Settings settings = new BenchNode.Settings(nodeId, clusterId, quorumVoters, dataDir, options,
                 resultFile);
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), VOTER_HEAP,
-                "-cp", System.getProperty("java.class.path"), BenchNode.class.getName()));
-        command.addAll(settings.toArgs());
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+        Process process = BenchProcesses.startJava(List.of(VOTER_HEAP), BenchNode.class.getName(), settings.toArgs(), log);
         return new Voter(nodeId, process, log, resultFile);
     }
 
@@ -201,58 +169,13 @@ public final class QuorumBench {
         }
     }
 
-    /** SIGTERM to every voter at once, then SIGKILL to any that has not exited in time. */
-    private static void stop(List<Voter> voters) throws InterruptedException {
-        voters.forEach(voter -> voter.process().destroy());
-        for (Voter voter : voters) {
-            if (!voter.process().waitFor(STOP_WAIT_MS, TimeUnit.MILLISECONDS)) {
-                voter.process().destroyForcibly().waitFor(STOP_WAIT_MS, TimeUnit.MILLISECONDS);
-            }
-        }
-    }
-
-    /**
-     * Free ports on loopback. All are held open until all are chosen so no two are the same;
-     * another process could still take one before its voter binds it, which fails that run
-     * with a clear error in the voter's log.
-     */
-    static List<Integer> freePorts(int count) throws IOException {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            for (int i = 0; i < count; i++) {
-                sockets.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
-            }
-            return sockets.stream().map(ServerSocket::getLocalPort).collect(Collectors.toList());
-        } finally {
-            for (ServerSocket socket : sockets) {
-                socket.close();
-            }
-        }
-    }
-
     /** {@code controller.quorum.voters} for node ids 1..n on the given loopback ports. */
     static String quorumVoters(List<Integer> ports) {
-        List<String> entries = new ArrayList<>();
-        for (int i = 0; i < ports.size(); i++) {
-            entries.add((i + 1) + "@127.0.0.1:" + ports.get(i));
-        }
-        return String.join(",", entries);
+        return BenchProcesses.quorumVoters(IntStream.rangeClosed(1, ports.size()).boxed().toList(), ports);
     }
 
     private void say(String line) {
         progress.println(line);
         progress.flush();
-    }
-
-    private static void deleteRecursively(Path root) throws IOException {
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-                try {
-                    Files.delete(path);
-                } catch (IOException failed) {
-                    throw new UncheckedIOException(failed);
-                }
-            });
-        }
     }
 }

@@ -66,7 +66,7 @@ public final class QuorumBenchCommand implements Callable<Integer> {
         BenchResult result;
         try {
             result = bench.run();
-        } catch (QuorumBench.BenchFailedException failed) {
+        } catch (BenchFailedException failed) {
             return error(failed.getMessage(), EXIT_RUN_FAILED);
         }
         spec.commandLine().getOut().println(result.toJson());

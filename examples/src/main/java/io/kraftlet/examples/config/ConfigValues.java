@@ -63,6 +63,20 @@ final class ConfigValues {
         return integer(key, min, max).orElse(defaultValue);
     }
 
+    /** {@code true} or {@code false} (any case), as Kafka reads its boolean settings. */
+    boolean bool(String key, boolean defaultValue) {
+        return string(key).map(text -> {
+            String value = text.trim();
+            if (value.equalsIgnoreCase("true")) {
+                return true;
+            }
+            if (value.equalsIgnoreCase("false")) {
+                return false;
+            }
+            throw new ConfigException(key, "'" + text + "' is not true or false");
+        }).orElse(defaultValue);
+    }
+
     static int parseInt(String key, String text, int min, int max) {
         long value;
         try {

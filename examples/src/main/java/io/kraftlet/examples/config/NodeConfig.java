@@ -1,5 +1,6 @@
 package io.kraftlet.examples.config;
 
+import io.kraftlet.controller.ControllerConfig;
 import io.kraftlet.raft.RaftConfig;
 import io.kraftlet.transport.grpc.HostPort;
 import io.kraftlet.transport.grpc.TlsSettings;
@@ -12,31 +13,42 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * A checked controller-node configuration, built by {@link NodeConfigParser} from Kafka-style
- * properties. Immutable.
+ * A checked node configuration, built by {@link NodeConfigParser} from Kafka-style properties.
+ * Immutable.
  *
  * @param nodeId {@code node.id}
+ * @param role {@code process.roles}: a controller or a broker
  * @param quorumVoters {@code controller.quorum.voters} as written
  * @param voters the same, parsed: voter id → address
  * @param listenerName the name in {@code listeners} ({@code CONTROLLER} in
- *     {@code CONTROLLER://host:port}), or empty when {@code listeners} is not set
- * @param listenAddress where the node serves the quorum RPCs: the {@code listeners} address, or
- *     this voter's entry in the voters, or an ephemeral loopback port for an observer
+ *     {@code CONTROLLER://host:port}), or empty when {@code listeners} is not set (a controller
+ *     then serves on its voter entry)
+ * @param listenAddress a controller: where it serves the quorum and controller RPCs (the
+ *     {@code listeners} address, or its entry in the voters, or an ephemeral loopback port for
+ *     an example observer); a broker: the listener it advertises
  * @param metadataLogDir {@code metadata.log.dir}, or the first of {@code log.dirs}
  * @param clusterId {@code cluster.id}, checked against {@code meta.properties} at start-up;
  *     empty to take the formatted one
  * @param raftConfig the {@code controller.quorum.*} timeouts, other limits at their defaults
+ * @param controllerConfig the broker lifecycle, rebalance and topic-default keys
+ *     ({@code broker.session.timeout.ms}, {@code num.partitions}, ...); a broker uses its
+ *     {@code broker.heartbeat.interval.ms}
+ * @param brokerRack {@code broker.rack}, empty when not set
  * @param metricsPort {@code metrics.port}: where Prometheus scrapes {@code /metrics}, if set
  * @param tls mutual TLS from the {@code ssl.*} keys, if set
+ * @param exampleStateMachine {@code kraftlet.example.state.machine}: a controller runs the raw
+ *     example state machine on the quorum instead of the real controller
  * @param snapshotIntervalRecords {@code metadata.log.snapshot.interval.records}
  * @param appendRecordsPerSecond {@code kraftlet.example.append.records.per.second}
  */
-public record NodeConfig(int nodeId, String quorumVoters, SortedMap<Integer, HostPort> voters,
+public record NodeConfig(int nodeId, ProcessRole role, String quorumVoters, SortedMap<Integer, HostPort> voters,
         Optional<String> listenerName, HostPort listenAddress, Path metadataLogDir, Optional<String> clusterId,
-        RaftConfig raftConfig, OptionalInt metricsPort, Optional<TlsSettings> tls, int snapshotIntervalRecords,
+        RaftConfig raftConfig, ControllerConfig controllerConfig, String brokerRack, OptionalInt metricsPort,
+        Optional<TlsSettings> tls, boolean exampleStateMachine, int snapshotIntervalRecords,
         int appendRecordsPerSecond) {
 
     public NodeConfig {
+        Objects.requireNonNull(role, "role");
         Objects.requireNonNull(quorumVoters, "quorumVoters");
         voters = Collections.unmodifiableSortedMap(new TreeMap<>(voters));
         Objects.requireNonNull(listenerName, "listenerName");
@@ -44,6 +56,8 @@ public record NodeConfig(int nodeId, String quorumVoters, SortedMap<Integer, Hos
         Objects.requireNonNull(metadataLogDir, "metadataLogDir");
         Objects.requireNonNull(clusterId, "clusterId");
         Objects.requireNonNull(raftConfig, "raftConfig");
+        Objects.requireNonNull(controllerConfig, "controllerConfig");
+        Objects.requireNonNull(brokerRack, "brokerRack");
         Objects.requireNonNull(metricsPort, "metricsPort");
         Objects.requireNonNull(tls, "tls");
     }

@@ -1,16 +1,20 @@
 package io.kraftlet.examples.config;
 
+import io.kraftlet.controller.ControllerConfig;
+import io.kraftlet.quorum.ControllerServer;
 import io.kraftlet.raft.RaftConfig;
 import io.kraftlet.transport.grpc.HostPort;
 import io.kraftlet.transport.grpc.QuorumVoters;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,10 +41,25 @@ public final class NodeConfigParser {
     public static final String REQUEST_TIMEOUT_MS = "controller.quorum.request.timeout.ms";
     public static final String RETRY_BACKOFF_MS = "controller.quorum.retry.backoff.ms";
     public static final String METRICS_PORT = "metrics.port";
+    public static final String BROKER_HEARTBEAT_INTERVAL_MS = "broker.heartbeat.interval.ms";
+    public static final String BROKER_SESSION_TIMEOUT_MS = "broker.session.timeout.ms";
+    public static final String BROKER_RACK = "broker.rack";
+    public static final String AUTO_LEADER_REBALANCE_ENABLE = "auto.leader.rebalance.enable";
+    public static final String LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS = "leader.imbalance.check.interval.seconds";
+    public static final String NUM_PARTITIONS = "num.partitions";
+    public static final String DEFAULT_REPLICATION_FACTOR = "default.replication.factor";
+    public static final String MIN_INSYNC_REPLICAS = "min.insync.replicas";
+    public static final String UNCLEAN_LEADER_ELECTION_ENABLE = "unclean.leader.election.enable";
+    public static final String MAX_IDLE_INTERVAL_MS = "metadata.max.idle.interval.ms";
     public static final String SNAPSHOT_INTERVAL_RECORDS = "metadata.log.snapshot.interval.records";
+    public static final String EXAMPLE_STATE_MACHINE = "kraftlet.example.state.machine";
     public static final String APPEND_RECORDS_PER_SECOND = "kraftlet.example.append.records.per.second";
 
+    /** Default of {@value #SNAPSHOT_INTERVAL_RECORDS} for the example state machine. */
     public static final int DEFAULT_SNAPSHOT_INTERVAL_RECORDS = 1000;
+    /** Default of {@value #SNAPSHOT_INTERVAL_RECORDS} for the controller. */
+    public static final int DEFAULT_CONTROLLER_SNAPSHOT_INTERVAL_RECORDS =
+            (int) ControllerServer.DEFAULT_SNAPSHOT_EVERY_RECORDS;
     /** Bound of the example load generator: one node appends at most this many records a second. */
     public static final int MAX_APPEND_RECORDS_PER_SECOND = 100_000;
 
@@ -65,9 +84,11 @@ public final class NodeConfigParser {
         values.refuseUnknownKeys(KEYS.keySet(), UNKNOWN_KEY_HINT);
         int nodeId = values.integer(NODE_ID, 0, Integer.MAX_VALUE)
                 .orElseThrow(() -> new ConfigException(NODE_ID, "is required (this node's id, an integer >= 0)"));
-        checkRoles(values.requiredString(PROCESS_ROLES, "controller"));
+        ProcessRole role = parseRole(values.requiredString(PROCESS_ROLES, "controller or broker"));
         String quorumVoters = values.requiredString(QUORUM_VOTERS, "id@host:port,...");
         SortedMap<Integer, HostPort> voters = parseVoters(quorumVoters);
+        boolean example = exampleStateMachine(values, role);
+        checkMembership(nodeId, role, voters, example);
         Optional<String> listenerName = Optional.empty();
         HostPort listenAddress = voters.getOrDefault(nodeId, new HostPort("127.0.0.1", 0));
         Optional<String> listeners = values.string(LISTENERS);
@@ -76,14 +97,19 @@ public final class NodeConfigParser {
             listenerName = Optional.of(listener.group(1));
             listenAddress = listenAddress(listener.group(2));
             checkListenerPort(nodeId, voters, listenAddress);
+        } else if (role == ProcessRole.BROKER) {
+            throw new ConfigException(LISTENERS, "is required for a broker: the NAME://host:port it advertises"
+                    + " (e.g. PLAINTEXT://127.0.0.1:9092)");
         }
-        checkListenerName(values, listenerName);
+        checkListenerName(values, role, listenerName);
         Optional<String> clusterId = values.string(CLUSTER_ID);
         clusterId.ifPresent(NodeConfigParser::checkClusterId);
-        return new NodeConfig(nodeId, quorumVoters, voters, listenerName, listenAddress, metadataLogDir(values),
-                clusterId, raftConfig(values), metricsPort(values), TlsKeys.parse(values),
-                values.integer(SNAPSHOT_INTERVAL_RECORDS, DEFAULT_SNAPSHOT_INTERVAL_RECORDS, 1, Integer.MAX_VALUE),
-                values.integer(APPEND_RECORDS_PER_SECOND, 0, 0, MAX_APPEND_RECORDS_PER_SECOND));
+        int snapshotIntervalRecords = values.integer(SNAPSHOT_INTERVAL_RECORDS, example
+                ? DEFAULT_SNAPSHOT_INTERVAL_RECORDS : DEFAULT_CONTROLLER_SNAPSHOT_INTERVAL_RECORDS, 1, Integer.MAX_VALUE);
+        return new NodeConfig(nodeId, role, quorumVoters, voters, listenerName, listenAddress, metadataLogDir(values),
+                clusterId, raftConfig(values), controllerConfig(values), values.string(BROKER_RACK).orElse(""),
+                metricsPort(values), TlsKeys.parse(values), example, snapshotIntervalRecords,
+                appendRecordsPerSecond(values, example));
     }
 
     /** A cluster id as {@code meta.properties} accepts it (Kafka prints its ids in base64url). */
@@ -94,18 +120,51 @@ public final class NodeConfigParser {
         }
     }
 
-    private static void checkRoles(String roles) {
-        List<String> listed = new ArrayList<>();
-        for (String role : roles.split(",", -1)) {
-            String trimmed = role.trim();
-            if (!trimmed.equals("controller") && !trimmed.equals("broker")) {
-                throw new ConfigException(PROCESS_ROLES, "unknown role '" + trimmed + "' (expected controller)");
+    /** One role: Kafka's combined mode ({@code broker,controller}) arrives with the broker service. */
+    private static ProcessRole parseRole(String roles) {
+        Set<ProcessRole> listed = EnumSet.noneOf(ProcessRole.class);
+        for (String name : roles.split(",", -1)) {
+            String trimmed = name.trim();
+            ProcessRole role = null;
+            for (ProcessRole candidate : ProcessRole.values()) {
+                if (candidate.configName().equals(trimmed)) {
+                    role = candidate;
+                }
             }
-            listed.add(trimmed);
+            if (role == null) {
+                throw new ConfigException(PROCESS_ROLES, "unknown role '" + trimmed + "' (expected controller or broker)");
+            }
+            listed.add(role);
         }
-        if (listed.contains("broker")) {
-            throw new ConfigException(PROCESS_ROLES, "'" + roles + "' is not supported yet: this release runs"
-                    + " controllers only (process.roles=controller); broker roles come later");
+        if (listed.size() > 1) {
+            throw new ConfigException(PROCESS_ROLES, "'" + roles + "' is not supported yet: combined mode arrives with"
+                    + " the broker service; run the controller and the broker as two nodes");
+        }
+        return listed.iterator().next();
+    }
+
+    private static boolean exampleStateMachine(ConfigValues values, ProcessRole role) {
+        boolean example = values.bool(EXAMPLE_STATE_MACHINE, false);
+        if (example && role != ProcessRole.CONTROLLER) {
+            throw new ConfigException(EXAMPLE_STATE_MACHINE, "applies to process.roles=controller only");
+        }
+        return example;
+    }
+
+    /**
+     * A controller is a voter (only the example state machine also runs on observers); a broker
+     * is never a voter: it follows the metadata log as an observer.
+     */
+    private static void checkMembership(int nodeId, ProcessRole role, SortedMap<Integer, HostPort> voters,
+            boolean example) {
+        boolean voter = voters.containsKey(nodeId);
+        if (role == ProcessRole.CONTROLLER && !voter && !example) {
+            throw new ConfigException(NODE_ID, nodeId + " runs a controller, so it must be one of " + QUORUM_VOTERS
+                    + " (" + voters.keySet() + "); a node outside them runs as a broker");
+        }
+        if (role == ProcessRole.BROKER && voter) {
+            throw new ConfigException(NODE_ID, nodeId + " is one of " + QUORUM_VOTERS + ", so it cannot run a broker:"
+                    + " a broker follows the quorum as an observer under another node id");
         }
     }
 
@@ -150,18 +209,27 @@ public final class NodeConfigParser {
         }
     }
 
-    private static void checkListenerName(ConfigValues values, Optional<String> listenerName) {
+    /**
+     * {@code controller.listener.names} names the controllers' listener: a controller's own
+     * listener must be one of them, a broker's must not (Kafka keeps the two apart).
+     */
+    private static void checkListenerName(ConfigValues values, ProcessRole role, Optional<String> listenerName) {
         Optional<String> names = values.string(CONTROLLER_LISTENER_NAMES);
         if (names.isEmpty() || listenerName.isEmpty()) {
             return;
         }
+        boolean named = false;
         for (String name : names.get().split(",")) {
-            if (name.trim().equals(listenerName.get())) {
-                return;
-            }
+            named |= name.trim().equals(listenerName.get());
         }
-        throw new ConfigException(CONTROLLER_LISTENER_NAMES, "'" + names.get() + "' does not name the listener '"
-                + listenerName.get() + "' in " + LISTENERS);
+        if (role == ProcessRole.CONTROLLER && !named) {
+            throw new ConfigException(CONTROLLER_LISTENER_NAMES, "'" + names.get() + "' does not name the listener '"
+                    + listenerName.get() + "' in " + LISTENERS);
+        }
+        if (role == ProcessRole.BROKER && named) {
+            throw new ConfigException(LISTENERS, "a broker's listener '" + listenerName.get() + "' must not be one of "
+                    + CONTROLLER_LISTENER_NAMES + " (" + names.get() + ")");
+        }
     }
 
     private static Path metadataLogDir(ConfigValues values) {
@@ -201,18 +269,57 @@ public final class NodeConfigParser {
                 defaults.maxBatchesPerDelivery());
     }
 
+    private static ControllerConfig controllerConfig(ConfigValues values) {
+        ControllerConfig defaults = ControllerConfig.DEFAULT;
+        int sessionTimeoutMs = values.integer(BROKER_SESSION_TIMEOUT_MS, defaults.brokerSessionTimeoutMs(), 1,
+                Integer.MAX_VALUE);
+        int heartbeatIntervalMs = values.integer(BROKER_HEARTBEAT_INTERVAL_MS, defaults.brokerHeartbeatIntervalMs(), 1,
+                Integer.MAX_VALUE);
+        if (heartbeatIntervalMs >= sessionTimeoutMs) {
+            // A session would expire between two heartbeats of a healthy broker.
+            throw new ConfigException(BROKER_HEARTBEAT_INTERVAL_MS, heartbeatIntervalMs + " must be less than "
+                    + BROKER_SESSION_TIMEOUT_MS + " (" + sessionTimeoutMs + ")");
+        }
+        boolean rebalance = values.bool(AUTO_LEADER_REBALANCE_ENABLE, defaults.autoLeaderRebalanceEnable());
+        long checkIntervalMs = 1000L * values.integer(LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS,
+                (int) (defaults.leaderImbalanceCheckIntervalMs() / 1000), 1, Integer.MAX_VALUE);
+        int maxIdleIntervalMs = values.integer(MAX_IDLE_INTERVAL_MS, defaults.maxIdleIntervalMs(), 0, Integer.MAX_VALUE);
+        int numPartitions = values.integer(NUM_PARTITIONS, defaults.defaultNumPartitions(), 1, Integer.MAX_VALUE);
+        // Kafka holds replication factors in a short.
+        int replicationFactor = values.integer(DEFAULT_REPLICATION_FACTOR, defaults.defaultReplicationFactor(), 1,
+                Short.MAX_VALUE);
+        int minInsyncReplicas = values.integer(MIN_INSYNC_REPLICAS, defaults.defaultMinInsyncReplicas(), 1,
+                Integer.MAX_VALUE);
+        boolean unclean = values.bool(UNCLEAN_LEADER_ELECTION_ENABLE, defaults.defaultUncleanLeaderElectionEnable());
+        return new ControllerConfig(sessionTimeoutMs, heartbeatIntervalMs, rebalance, checkIntervalMs, maxIdleIntervalMs,
+                numPartitions, replicationFactor, minInsyncReplicas, unclean, defaults.maxAppendBytes(),
+                defaults.maxInFlightAppendBytes(), defaults.maxElectionsPerRebalance());
+    }
+
+    /** The example load appends raw records, which only the example state machine takes. */
+    private static int appendRecordsPerSecond(ConfigValues values, boolean example) {
+        int recordsPerSecond = values.integer(APPEND_RECORDS_PER_SECOND, 0, 0, MAX_APPEND_RECORDS_PER_SECOND);
+        if (recordsPerSecond > 0 && !example) {
+            throw new ConfigException(APPEND_RECORDS_PER_SECOND, "needs " + EXAMPLE_STATE_MACHINE + "=true: the example"
+                    + " load appends raw records, which the controller's metadata log does not take");
+        }
+        return recordsPerSecond;
+    }
+
     private static OptionalInt metricsPort(ConfigValues values) {
         Optional<Integer> port = values.integer(METRICS_PORT, 0, 65_535);
         return port.map(OptionalInt::of).orElse(OptionalInt.empty());
     }
 
     private static Map<String, String> keys() {
+        ControllerConfig defaults = ControllerConfig.DEFAULT;
         Map<String, String> keys = new LinkedHashMap<>();
         keys.put(NODE_ID, "this node's id (required)");
-        keys.put(PROCESS_ROLES, "controller (required; broker roles come later)");
-        keys.put(QUORUM_VOTERS, "id@host:port,... (required); a node not listed is an observer");
-        keys.put(LISTENERS, "NAME://host:port to serve on (default: the node's voter entry)");
-        keys.put(CONTROLLER_LISTENER_NAMES, "if set, must name the listener in " + LISTENERS);
+        keys.put(PROCESS_ROLES, "controller or broker (required; combined mode arrives with the broker service)");
+        keys.put(QUORUM_VOTERS, "id@host:port,... (required); a controller is one of them, a broker is not");
+        keys.put(LISTENERS, "NAME://host:port: a controller serves on it (default: its voter entry); a broker"
+                + " advertises it (required)");
+        keys.put(CONTROLLER_LISTENER_NAMES, "if set, must name a controller's listener and not a broker's");
         keys.put(METADATA_LOG_DIR, "the directory `kraftlet format` prepared (required, or " + LOG_DIRS + ")");
         keys.put(LOG_DIRS, "its first entry is used when " + METADATA_LOG_DIR + " is not set");
         keys.put(CLUSTER_ID, "checked against meta.properties when set");
@@ -222,13 +329,36 @@ public final class NodeConfigParser {
         keys.put(APPEND_LINGER_MS, "default " + RaftConfig.DEFAULT.appendLingerMs());
         keys.put(REQUEST_TIMEOUT_MS, "default " + RaftConfig.DEFAULT.requestTimeoutMs());
         keys.put(RETRY_BACKOFF_MS, "default " + RaftConfig.DEFAULT.retryBackoffMs());
+        keys.put(BROKER_HEARTBEAT_INTERVAL_MS, "how often a broker heartbeats (default "
+                + defaults.brokerHeartbeatIntervalMs() + ")");
+        keys.put(BROKER_SESSION_TIMEOUT_MS, "controller: a broker without a heartbeat for this long is fenced (default "
+                + defaults.brokerSessionTimeoutMs() + ")");
+        keys.put(BROKER_RACK, "broker: the rack it registers with (default none)");
+        keys.put(AUTO_LEADER_REBALANCE_ENABLE, "controller: move leadership back to preferred replicas (default "
+                + defaults.autoLeaderRebalanceEnable() + ")");
+        keys.put(LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS, "controller: how often it looks (default "
+                + defaults.leaderImbalanceCheckIntervalMs() / 1000 + ")");
+        keys.put(NUM_PARTITIONS, "controller: partitions of a topic created without a count (default "
+                + defaults.defaultNumPartitions() + ")");
+        keys.put(DEFAULT_REPLICATION_FACTOR, "controller: replication factor of a topic created without one (default "
+                + defaults.defaultReplicationFactor() + ")");
+        keys.put(MIN_INSYNC_REPLICAS, "controller: for topics that do not set it (default "
+                + defaults.defaultMinInsyncReplicas() + ")");
+        keys.put(UNCLEAN_LEADER_ELECTION_ENABLE, "controller: for topics that do not set it (default "
+                + defaults.defaultUncleanLeaderElectionEnable() + ")");
+        keys.put(MAX_IDLE_INTERVAL_MS, "controller: an idle active controller writes a NoOp record this often, 0 off"
+                + " (default " + defaults.maxIdleIntervalMs() + ")");
         keys.put(METRICS_PORT, "serve Prometheus on http://<listener host>:PORT/metrics (default off)");
         keys.put(TlsKeys.CERTIFICATE_FILE, "PEM certificate chain of this node (mutual TLS: all three or none)");
         keys.put(TlsKeys.KEY_FILE, "PEM key of that certificate (unencrypted PKCS#8)");
         keys.put(TlsKeys.TRUSTSTORE_FILE, "PEM certificates that peers' certificates must chain to");
-        keys.put(SNAPSHOT_INTERVAL_RECORDS, "example state machine: snapshot every N records (default "
-                + DEFAULT_SNAPSHOT_INTERVAL_RECORDS + ")");
-        keys.put(APPEND_RECORDS_PER_SECOND, "example load: records a second the leader appends (default 0)");
+        keys.put(SNAPSHOT_INTERVAL_RECORDS, "controller: snapshot the metadata image every N committed records (default "
+                + DEFAULT_CONTROLLER_SNAPSHOT_INTERVAL_RECORDS + "; " + DEFAULT_SNAPSHOT_INTERVAL_RECORDS
+                + " with the example state machine)");
+        keys.put(EXAMPLE_STATE_MACHINE, "controller: run the raw example state machine (committed.txt) instead of the"
+                + " controller (default false)");
+        keys.put(APPEND_RECORDS_PER_SECOND, "example state machine load: records a second the leader appends"
+                + " (default 0)");
         return Collections.unmodifiableMap(keys);
     }
 }

@@ -8,7 +8,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,9 +85,7 @@ class QuorumBenchTest {
     }
 
     @Test
-    void votersGetDistinctLoopbackPorts() throws IOException {
-        List<Integer> ports = QuorumBench.freePorts(5);
-        assertEquals(5, new HashSet<>(ports).size());
+    void votersAreNumberedFromOne() {
         assertEquals("1@127.0.0.1:9001,2@127.0.0.1:9002", QuorumBench.quorumVoters(List.of(9001, 9002)));
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kraftlet.controller.ControllerConfig;
 import io.kraftlet.raft.RaftConfig;
 import io.kraftlet.transport.grpc.HostPort;
 import java.io.IOException;
@@ -57,8 +58,127 @@ class NodeConfigParserTest {
         assertEquals(Optional.empty(), config.clusterId());
         assertTrue(config.metricsPort().isEmpty());
         assertTrue(config.tls().isEmpty());
-        assertEquals(NodeConfigParser.DEFAULT_SNAPSHOT_INTERVAL_RECORDS, config.snapshotIntervalRecords());
+        assertEquals(ProcessRole.CONTROLLER, config.role());
+        assertEquals(ControllerConfig.DEFAULT, config.controllerConfig());
+        assertEquals("", config.brokerRack());
+        assertFalse(config.exampleStateMachine());
+        assertEquals(50_000, config.snapshotIntervalRecords());
         assertEquals(0, config.appendRecordsPerSecond());
+    }
+
+    @Test
+    void theControllerKeysTakeKafkasDefaults() {
+        ControllerConfig defaults = NodeConfigParser.parse(minimal()).controllerConfig();
+
+        assertEquals(2000, defaults.brokerHeartbeatIntervalMs());
+        assertEquals(9000, defaults.brokerSessionTimeoutMs());
+        assertTrue(defaults.autoLeaderRebalanceEnable());
+        assertEquals(300_000, defaults.leaderImbalanceCheckIntervalMs());
+        assertEquals(1, defaults.defaultNumPartitions());
+        assertEquals(1, defaults.defaultReplicationFactor());
+        assertEquals(1, defaults.defaultMinInsyncReplicas());
+        assertFalse(defaults.defaultUncleanLeaderElectionEnable());
+        assertEquals(500, defaults.maxIdleIntervalMs());
+    }
+
+    @Test
+    void theControllerKeysAreRead() {
+        Map<String, String> properties = minimal();
+        properties.put("broker.heartbeat.interval.ms", "300");
+        properties.put("broker.session.timeout.ms", "3000");
+        properties.put("auto.leader.rebalance.enable", "FALSE");
+        properties.put("leader.imbalance.check.interval.seconds", "30");
+        properties.put("num.partitions", "6");
+        properties.put("default.replication.factor", "3");
+        properties.put("min.insync.replicas", "2");
+        properties.put("unclean.leader.election.enable", "true");
+        properties.put("metadata.max.idle.interval.ms", "0");
+        properties.put("broker.rack", "rack-a");
+
+        NodeConfig config = NodeConfigParser.parse(properties);
+
+        assertEquals(new ControllerConfig(3000, 300, false, 30_000, 0, 6, 3, 2, true,
+                ControllerConfig.DEFAULT.maxAppendBytes(), ControllerConfig.DEFAULT.maxInFlightAppendBytes(),
+                ControllerConfig.DEFAULT.maxElectionsPerRebalance()), config.controllerConfig());
+        assertEquals("rack-a", config.brokerRack());
+    }
+
+    @Test
+    void aBrokerAdvertisesItsListenerAndFollowsTheQuorumAsAnObserver() {
+        Map<String, String> properties = with("node.id", "4");
+        properties.put("process.roles", "broker");
+        properties.put("listeners", "PLAINTEXT://127.0.0.1:9192");
+        properties.put("controller.listener.names", "CONTROLLER");
+        properties.put("broker.heartbeat.interval.ms", "300");
+
+        NodeConfig config = NodeConfigParser.parse(properties);
+
+        assertEquals(ProcessRole.BROKER, config.role());
+        assertFalse(config.isVoter());
+        assertEquals(Optional.of("PLAINTEXT"), config.listenerName());
+        assertEquals(new HostPort("127.0.0.1", 9192), config.listenAddress());
+        assertEquals(300, config.controllerConfig().brokerHeartbeatIntervalMs());
+    }
+
+    @Test
+    void aBrokerNeedsAListenerOfItsOwnAndAnIdOutsideTheVoters() {
+        Map<String, String> broker = with("node.id", "4");
+        broker.put("process.roles", "broker");
+        ConfigException noListener = refused(broker);
+        assertEquals("listeners", noListener.key());
+        assertTrue(noListener.getMessage().contains("is required for a broker"), noListener.getMessage());
+
+        broker.put("listeners", "CONTROLLER://127.0.0.1:9192");
+        broker.put("controller.listener.names", "CONTROLLER");
+        ConfigException controllerListener = refused(broker);
+        assertEquals("listeners", controllerListener.key());
+        assertTrue(controllerListener.getMessage().contains("must not be one of controller.listener.names"),
+                controllerListener.getMessage());
+
+        broker.put("listeners", "PLAINTEXT://127.0.0.1:9192");
+        broker.put("node.id", "1");
+        ConfigException voter = refused(broker);
+        assertEquals("node.id", voter.key());
+        assertTrue(voter.getMessage().contains("cannot run a broker"), voter.getMessage());
+    }
+
+    @Test
+    void aControllerMustBeAVoterUnlessItRunsTheExampleStateMachine() {
+        ConfigException refusal = refused(with("node.id", "4"));
+
+        assertEquals("node.id", refusal.key());
+        assertTrue(refusal.getMessage().contains("4 runs a controller, so it must be one of controller.quorum.voters"),
+                refusal.getMessage());
+    }
+
+    @Test
+    void theExampleStateMachineIsForControllersAndItsLoadNeedsIt() {
+        Map<String, String> broker = with("node.id", "4");
+        broker.put("process.roles", "broker");
+        broker.put("listeners", "PLAINTEXT://127.0.0.1:9192");
+        broker.put("kraftlet.example.state.machine", "true");
+        assertEquals("kraftlet.example.state.machine", refused(broker).key());
+
+        ConfigException load = refused(with("kraftlet.example.append.records.per.second", "10"));
+        assertEquals("kraftlet.example.append.records.per.second", load.key());
+        assertTrue(load.getMessage().contains("needs kraftlet.example.state.machine=true"), load.getMessage());
+
+        Map<String, String> example = with("kraftlet.example.state.machine", "true");
+        example.put("kraftlet.example.append.records.per.second", "10");
+        NodeConfig config = NodeConfigParser.parse(example);
+        assertTrue(config.exampleStateMachine());
+        assertEquals(NodeConfigParser.DEFAULT_SNAPSHOT_INTERVAL_RECORDS, config.snapshotIntervalRecords());
+    }
+
+    @Test
+    void aHeartbeatIntervalMustBeShorterThanTheSession() {
+        Map<String, String> properties = with("broker.session.timeout.ms", "2000");
+
+        ConfigException refusal = refused(properties);
+
+        assertEquals("broker.heartbeat.interval.ms", refusal.key());
+        assertEquals("broker.heartbeat.interval.ms: 2000 must be less than broker.session.timeout.ms (2000)",
+                refusal.getMessage());
     }
 
     @Test
@@ -75,6 +195,7 @@ class NodeConfigParserTest {
         properties.put("controller.quorum.retry.backoff.ms", "30");
         properties.put("metrics.port", "9100");
         properties.put("metadata.log.snapshot.interval.records", "50");
+        properties.put("kraftlet.example.state.machine", "true");
         properties.put("kraftlet.example.append.records.per.second", "20");
 
         NodeConfig config = NodeConfigParser.parse(properties);
@@ -92,6 +213,7 @@ class NodeConfigParserTest {
         assertEquals(RaftConfig.DEFAULT.fetchMaxBytes(), raft.fetchMaxBytes());
         assertEquals(9100, config.metricsPort().getAsInt());
         assertEquals(50, config.snapshotIntervalRecords());
+        assertTrue(config.exampleStateMachine());
         assertEquals(20, config.appendRecordsPerSecond());
     }
 
@@ -106,8 +228,11 @@ class NodeConfigParserTest {
     }
 
     @Test
-    void anObserverIsANodeOutsideTheVotersAndListensOnAnEphemeralPort() {
-        NodeConfig config = NodeConfigParser.parse(with("node.id", "4"));
+    void anExampleObserverIsANodeOutsideTheVotersAndListensOnAnEphemeralPort() {
+        Map<String, String> properties = with("node.id", "4");
+        properties.put("kraftlet.example.state.machine", "true");
+
+        NodeConfig config = NodeConfigParser.parse(properties);
 
         assertFalse(config.isVoter());
         assertEquals(new HostPort("127.0.0.1", 0), config.listenAddress());
@@ -162,11 +287,12 @@ class NodeConfigParserTest {
     }
 
     @Test
-    void brokerRolesComeLater() {
-        for (String roles : new String[] {"broker", "broker,controller", "controller, broker"}) {
+    void combinedModeArrivesWithTheBrokerService() {
+        for (String roles : new String[] {"broker,controller", "controller, broker"}) {
             ConfigException refusal = refused(with("process.roles", roles));
             assertEquals("process.roles", refusal.key());
-            assertTrue(refusal.getMessage().contains("broker roles come later"), refusal.getMessage());
+            assertTrue(refusal.getMessage().contains("combined mode arrives with the broker service"),
+                    refusal.getMessage());
         }
     }
 
@@ -193,6 +319,17 @@ class NodeConfigParserTest {
         "metrics.port | 70000 | out of range",
         "metadata.log.snapshot.interval.records | 0 | out of range",
         "kraftlet.example.append.records.per.second | -5 | out of range",
+        "kraftlet.example.state.machine | yes | 'yes' is not true or false",
+        "broker.heartbeat.interval.ms | 0 | out of range",
+        "broker.session.timeout.ms | 9s | is not an integer",
+        "auto.leader.rebalance.enable | 1 | '1' is not true or false",
+        "leader.imbalance.check.interval.seconds | 0 | out of range",
+        "leader.imbalance.check.interval.seconds | 99999999999 | out of range",
+        "num.partitions | 0 | out of range",
+        "default.replication.factor | 40000 | out of range",
+        "min.insync.replicas | -1 | out of range",
+        "unclean.leader.election.enable | maybe | 'maybe' is not true or false",
+        "metadata.max.idle.interval.ms | -1 | out of range",
     })
     void aMalformedValueIsRefusedNamingItsKey(String key, String value, String problem) {
         ConfigException refusal = refused(with(key, value));

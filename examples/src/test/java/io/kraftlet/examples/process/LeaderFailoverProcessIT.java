@@ -33,6 +33,7 @@ class LeaderFailoverProcessIT {
     void aKilledLeaderIsReplacedWithoutLosingCommittedRecordsAndCatchesUpWhenRestarted() {
         // No snapshots here, so every node's committed.txt holds every sequence number from 1.
         cluster = new ProcessCluster("leader-failover", 3, Map.of(
+                "kraftlet.example.state.machine", "true",
                 "kraftlet.example.append.records.per.second", "50",
                 "metadata.log.snapshot.interval.records", "1000000"));
         List<NodeProcess> voters = cluster.addVoters();

@@ -15,8 +15,9 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One {@code kraftlet node} in its own JVM, started from the shaded jar, with its configuration,
- * data directory and captured stdout/stderr under one directory kept for diagnosis.
+ * One {@code kraftlet node} (controller, broker or example node) in its own JVM, started from the
+ * shaded jar, with its configuration, data directory and captured stdout/stderr under one
+ * directory kept for diagnosis.
  */
 final class NodeProcess {
     /** Small, quick-starting JVMs: several share two cores with the build. */
@@ -34,6 +35,8 @@ final class NodeProcess {
     private final Path stderr;
     private Process process;
     private int starts;
+    /** Lines of stdout.txt written before the current start. */
+    private int stdoutLinesBeforeStart;
 
     NodeProcess(int nodeId, int port, Path home, Map<String, String> properties) {
         this.nodeId = nodeId;
@@ -75,8 +78,27 @@ final class NodeProcess {
         });
     }
 
+    /**
+     * Waits for this start's {@code broker N unfenced with epoch E} line and returns E; fails at
+     * once if the JVM exits instead.
+     */
+    long awaitUnfenced(Duration timeout) {
+        String prefix = "broker " + nodeId + " unfenced with epoch ";
+        String line = Poll.value("broker " + nodeId + " to print '" + prefix + "'", timeout, this::diagnostics, () -> {
+            if (!process.isAlive()) {
+                throw new AssertionError("broker " + nodeId + " exited with " + process.exitValue() + "\n"
+                        + diagnostics());
+            }
+            List<String> lines = readLines(stdout);
+            return lines.subList(Math.min(stdoutLinesBeforeStart, lines.size()), lines.size()).stream()
+                    .filter(candidate -> candidate.startsWith(prefix)).findFirst();
+        });
+        return Long.parseLong(line.substring(prefix.length()).trim());
+    }
+
     /** Starts the JVM without waiting: for nodes expected to refuse to start. */
     void startProcess() {
+        stdoutLinesBeforeStart = readLines(stdout).size();
         ProcessBuilder builder = new ProcessBuilder(command())
                 .directory(home.toFile())
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(stdout.toFile()))

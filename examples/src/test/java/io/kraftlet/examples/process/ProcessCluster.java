@@ -25,12 +25,14 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.IntPredicate;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import picocli.CommandLine;
 
 /**
- * A quorum of {@link NodeProcess}es on loopback: voters 1..n with fixed free ports, formatted
- * for one random cluster id, plus any observers. Everything lives under
- * {@code target/process-it/<test>-<time>/node-<id>/}, kept after the run for diagnosis.
+ * A cluster of {@link NodeProcess}es on loopback: controllers (voters 1..n by default, or the ids
+ * given) with fixed free ports, formatted for one random cluster id, plus any observers and
+ * brokers. Everything lives under {@code target/process-it/<test>-<time>/node-<id>/}, kept after
+ * the run for diagnosis.
  */
 final class ProcessCluster implements AutoCloseable {
     /** Short timeouts so failover takes a few seconds, but not so short that a loaded machine flaps. */
@@ -55,13 +57,21 @@ final class ProcessCluster implements AutoCloseable {
      * @param common keys every node's configuration gets (after the basics and {@link #FAST_TIMEOUTS})
      */
     ProcessCluster(String testName, int voterCount, Map<String, String> common) {
+        this(testName, IntStream.rangeClosed(1, voterCount).boxed().toList(), common);
+    }
+
+    /**
+     * @param voterIds the controllers' node ids
+     * @param common keys every node's configuration gets (after the basics and {@link #FAST_TIMEOUTS})
+     */
+    ProcessCluster(String testName, List<Integer> voterIds, Map<String, String> common) {
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("HHmmss-SSS"));
         Path base = Path.of(Optional.ofNullable(System.getProperty("kraftlet.it.dir")).orElse("target/process-it"));
         this.home = base.resolve(testName + "-" + stamp).toAbsolutePath();
         this.common = common;
-        List<Integer> ports = freePorts(voterCount);
-        for (int id = 1; id <= voterCount; id++) {
-            voterPorts.put(id, ports.get(id - 1));
+        List<Integer> ports = freePorts(voterIds.size());
+        for (int i = 0; i < voterIds.size(); i++) {
+            voterPorts.put(voterIds.get(i), ports.get(i));
         }
         this.voters = voterPorts.entrySet().stream()
                 .map(voter -> voter.getKey() + "@127.0.0.1:" + voter.getValue())
@@ -73,15 +83,25 @@ final class ProcessCluster implements AutoCloseable {
         this.clientTls = Optional.of(tls);
     }
 
-    /** Creates (and formats) a node: a voter if its id has a voter port, else an observer on a free port. */
+    /** Creates (and formats) a controller node: a voter if its id has a voter port, else an observer on a free port. */
     NodeProcess addNode(int nodeId, Map<String, String> extra) {
         int port = voterPorts.containsKey(nodeId) ? voterPorts.get(nodeId) : freePorts(1).get(0);
+        return addNode(nodeId, "controller", "CONTROLLER://127.0.0.1:" + port, port, extra);
+    }
+
+    /** Creates (and formats) a broker advertising {@code PLAINTEXT://127.0.0.1:<a free port>}. */
+    NodeProcess addBroker(int nodeId, Map<String, String> extra) {
+        int port = freePorts(1).get(0);
+        return addNode(nodeId, "broker", "PLAINTEXT://127.0.0.1:" + port, port, extra);
+    }
+
+    private NodeProcess addNode(int nodeId, String role, String listener, int port, Map<String, String> extra) {
         Path nodeHome = home.resolve("node-" + nodeId);
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("node.id", Integer.toString(nodeId));
-        properties.put("process.roles", "controller");
+        properties.put("process.roles", role);
         properties.put("controller.quorum.voters", voters);
-        properties.put("listeners", "CONTROLLER://127.0.0.1:" + port);
+        properties.put("listeners", listener);
         properties.put("metadata.log.dir", nodeHome.resolve("data").toString());
         properties.putAll(FAST_TIMEOUTS);
         properties.putAll(common);
@@ -99,6 +119,11 @@ final class ProcessCluster implements AutoCloseable {
             created.add(addNode(id, Map.of()));
         }
         return created;
+    }
+
+    /** The controllers' node ids, in order. */
+    List<Integer> voterIds() {
+        return List.copyOf(voterPorts.keySet());
     }
 
     NodeProcess node(int nodeId) {

@@ -38,6 +38,7 @@ class SnapshotCatchUpProcessIT {
     @Test
     void aLateObserverLoadsTheSnapshotThenCommitsTheTail() {
         cluster = new ProcessCluster("snapshot-catch-up", 3, Map.of(
+                "kraftlet.example.state.machine", "true",
                 "kraftlet.example.append.records.per.second", "100",
                 "metadata.log.snapshot.interval.records", "50"));
         List<NodeProcess> voters = cluster.addVoters();

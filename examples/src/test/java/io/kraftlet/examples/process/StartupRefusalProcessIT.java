@@ -24,7 +24,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** Nodes that must not start or must not join: another cluster's directory, a busy port, an untrusted certificate. */
+/**
+ * Nodes that must not start or must not join: a controller given another cluster's directory or a
+ * busy port, an example node with an untrusted certificate.
+ */
 class StartupRefusalProcessIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(40);
     private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(30);
@@ -67,7 +70,8 @@ class StartupRefusalProcessIT {
 
     @Test
     void aTlsQuorumRefusesANodeWhoseCertificateItDoesNotTrust() throws Exception {
-        cluster = new ProcessCluster("tls-untrusted", 3, Map.of("kraftlet.example.append.records.per.second", "50"));
+        cluster = new ProcessCluster("tls-untrusted", 3, Map.of("kraftlet.example.state.machine", "true",
+                "kraftlet.example.append.records.per.second", "50"));
         Path certificates = cluster.home.resolve("certificates");
         TestCertificates authority = TestCertificates.newAuthority(certificates, "quorum-ca");
         TestCertificates stranger = TestCertificates.newAuthority(certificates, "stranger-ca");

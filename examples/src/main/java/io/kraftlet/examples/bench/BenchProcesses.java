@@ -1,0 +1,118 @@
+package io.kraftlet.examples.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * What the benchmarks share to run their nodes as separate JVMs on this machine: the run
+ * directory, free loopback ports, the quorum's voter list, starting a JVM on this JVM's class
+ * path, stopping processes. Static methods, any thread.
+ */
+final class BenchProcesses {
+    /** How long a process gets to exit after SIGTERM before it is killed. */
+    static final long STOP_WAIT_MS = 5_000;
+
+    private BenchProcesses() {
+    }
+
+    /** Refuses a run directory that already holds something: old results would be read as new. */
+    static Path requireEmpty(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> entries = Files.list(dir)) {
+                if (entries.findAny().isPresent()) {
+                    throw new IllegalArgumentException("--dir " + dir + " is not empty; give a new or empty directory");
+                }
+            }
+        }
+        return Files.createDirectories(dir);
+    }
+
+    /**
+     * Free ports on loopback. All are held open until all are chosen so no two are the same;
+     * another process could still take one before its node binds it, which fails that run
+     * with a clear error in the node's log.
+     */
+    static List<Integer> freePorts(int count) throws IOException {
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                sockets.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
+            }
+            return sockets.stream().map(ServerSocket::getLocalPort).collect(Collectors.toList());
+        } finally {
+            for (ServerSocket socket : sockets) {
+                socket.close();
+            }
+        }
+    }
+
+    /** {@code controller.quorum.voters} for the given node ids on the given loopback ports, pairwise. */
+    static String quorumVoters(List<Integer> nodeIds, List<Integer> ports) {
+        if (nodeIds.size() != ports.size()) {
+            throw new IllegalArgumentException(nodeIds.size() + " node ids but " + ports.size() + " ports");
+        }
+        List<String> entries = new ArrayList<>();
+        for (int i = 0; i < ports.size(); i++) {
+            entries.add(nodeIds.get(i) + "@127.0.0.1:" + ports.get(i));
+        }
+        return String.join(",", entries);
+    }
+
+    /**
+     * Starts {@code mainClass} in a new JVM with this JVM's class path (the shaded jar under
+     * {@code bin/kraftlet}), its stdout and stderr both going to {@code log}.
+     */
+    static Process startJava(List<String> jvmOptions, String mainClass, List<String> args, Path log) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(mainClass);
+        command.addAll(args);
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /**
+     * A shutdown hook that kills every process still in {@code processes}, so a coordinator
+     * stopped with Ctrl-C leaves no node behind holding ports. Remove it after {@link #stop}.
+     */
+    static Thread killOnExit(Collection<Process> processes) {
+        Thread killer = new Thread(() -> processes.forEach(Process::destroyForcibly), "kraftlet-bench-killer");
+        Runtime.getRuntime().addShutdownHook(killer);
+        return killer;
+    }
+
+    /** SIGTERM to every process at once, then SIGKILL to any that has not exited in time. */
+    static void stop(Collection<Process> processes) throws InterruptedException {
+        processes.forEach(Process::destroy);
+        for (Process process : processes) {
+            if (!process.waitFor(STOP_WAIT_MS, TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly().waitFor(STOP_WAIT_MS, TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    static void deleteRecursively(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
+                try {
+                    Files.delete(path);
+                } catch (IOException failed) {
+                    throw new UncheckedIOException(failed);
+                }
+            });
+        }
+    }
+}

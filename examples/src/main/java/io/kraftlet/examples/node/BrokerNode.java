@@ -1,0 +1,133 @@
+package io.kraftlet.examples.node;
+
+import io.kraftlet.examples.config.NodeConfig;
+import io.kraftlet.metadata.Endpoint;
+import io.kraftlet.quorum.BrokerServer;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A broker as {@code kraftlet node} runs it with {@code process.roles=broker}: a
+ * {@link BrokerServer} that follows the metadata log as an observer of the quorum, registers
+ * with the active controller advertising its {@code listeners} entry (and {@code broker.rack}),
+ * heartbeats every {@code broker.heartbeat.interval.ms}, and is unfenced once it has caught up.
+ * It serves no partition data yet: that arrives with the broker service (replication-core).
+ *
+ * <p>Closing it (SIGTERM) is a controlled shutdown: the controller moves its leaderships away
+ * before it stops. A broker killed instead is fenced once {@code broker.session.timeout.ms}
+ * passes without a heartbeat.
+ */
+public final class BrokerNode implements Node {
+    private static final Logger log = LoggerFactory.getLogger(BrokerNode.class);
+
+    private final NodeConfig config;
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private NodeMetrics metrics = NodeMetrics.NONE;
+    private BrokerServer server;
+    private Endpoint advertised;
+    private boolean closed;
+
+    private BrokerNode(NodeConfig config) {
+        this.config = config;
+    }
+
+    /** Starts the broker; see {@link Node#start} for what it throws. */
+    public static BrokerNode start(NodeConfig config) {
+        BrokerNode node = new BrokerNode(config);
+        try {
+            node.startServices();
+            return node;
+        } catch (RuntimeException failure) {
+            node.close();
+            throw failure;
+        }
+    }
+
+    private void startServices() {
+        String clusterId = NodeMetrics.clusterId(config);
+        metrics = NodeMetrics.start(config);
+        resources.add(metrics);
+        advertised = new Endpoint(config.listenerName().orElseThrow(), advertisedHost(config.listenAddress().host()),
+                config.listenAddress().port());
+        BrokerServer.Builder builder = BrokerServer.builder()
+                .nodeId(config.nodeId())
+                .clusterId(clusterId)
+                .voters(config.quorumVoters())
+                .dataDir(config.metadataLogDir())
+                .listenAddress(config.listenAddress().toString())
+                .endpoint(advertised)
+                .rack(config.brokerRack())
+                .raftConfig(config.raftConfig())
+                .heartbeatIntervalMs(config.controllerConfig().brokerHeartbeatIntervalMs())
+                .meterRegistry(metrics.registry());
+        config.tls().ifPresent(builder::tls);
+        server = builder.build();
+        resources.add(server);
+        server.start();
+    }
+
+    /** As Kafka does without advertised.listeners: a wildcard listener advertises this machine's name. */
+    static String advertisedHost(String listenHost) {
+        if (!listenHost.equals("0.0.0.0") && !listenHost.equals("::")) {
+            return listenHost;
+        }
+        try {
+            return InetAddress.getLocalHost().getCanonicalHostName();
+        } catch (UnknownHostException unknown) {
+            throw new IllegalStateException("listeners binds every interface, and this machine's host name ("
+                    + unknown.getMessage() + ") does not resolve, so there is no address to advertise", unknown);
+        }
+    }
+
+    /**
+     * {@code node N listening on host:port}: where its metadata observer listens (its
+     * {@code listeners} address); the advertised listener is in {@link #advertisedLine()}.
+     */
+    @Override
+    public String readyLine() {
+        return "node " + config.nodeId() + " listening on " + config.listenAddress().host() + ":"
+                + server.quorum().port();
+    }
+
+    /** {@code broker N advertises NAME://host:port}, printed after the ready line. */
+    public String advertisedLine() {
+        return "broker " + config.nodeId() + " advertises " + advertised;
+    }
+
+    @Override
+    public int metricsPort() {
+        return metrics.port();
+    }
+
+    @Override
+    public Optional<Throwable> failure() {
+        return server.quorum().failure();
+    }
+
+    /** {@code broker N unfenced with epoch E} once the controller unfences this broker. */
+    @Override
+    public void announce(Consumer<String> out) {
+        out.accept(advertisedLine());
+        server.unfenced().thenAccept(epoch -> out.accept("broker " + config.nodeId() + " unfenced with epoch " + epoch));
+    }
+
+    public BrokerServer server() {
+        return server;
+    }
+
+    /** Controlled shutdown (leadership moves away first), then the metrics endpoint. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        NodeMetrics.closeInReverse(resources, config.nodeId(), log);
+    }
+}
