@@ -10,9 +10,7 @@ import io.kraftlet.broker.BrokerLifecycle;
 import io.kraftlet.raft.LeaderState;
 import io.kraftlet.raft.RaftConfig;
 import io.kraftlet.raft.VoterSet;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.PriorityQueue;
@@ -50,7 +48,6 @@ public final class ControllerSimulation {
     static final int DEFAULT_MAX_DELAY_MS = 15;
     /** More events than this at one simulated millisecond means something spins without letting time pass. */
     private static final int MAX_EVENTS_PER_MS = 100_000;
-    private static final int TRACE_LINES = 400;
 
     /** An action at a simulated time; {@code node} (null for cluster-wide events) holds it while paused. */
     record Event(long atMs, long seq, MetadataSimNode node, Runnable action) {
@@ -76,8 +73,7 @@ public final class ControllerSimulation {
     private final ControllerInvariantChecker checker;
     private final ControllerSimNetwork network;
     private final AdminWorkload admin;
-    private final Deque<String> trace = new ArrayDeque<>();
-    private final Consumer<String> printer;
+    private final SimTrace trace;
     private final SimulatedClock clock = new SimulatedClock();
     private long seq;
     private long eventCount;
@@ -89,7 +85,7 @@ public final class ControllerSimulation {
         this.schedule = schedule;
         this.bugs = bugs.isEmpty() ? EnumSet.noneOf(ControllerPlantedBug.class) : EnumSet.copyOf(bugs);
         this.random = new Random(schedule.seed());
-        this.printer = printer;
+        this.trace = new SimTrace(this::nowMs, printer);
         List<Integer> voterIds = new ArrayList<>();
         for (int i = 1; i <= schedule.controllers(); i++) {
             voterIds.add(i);
@@ -345,31 +341,15 @@ public final class ControllerSimulation {
     }
 
     void trace(String line) {
-        String stamped = String.format("%8dms  %s", nowMs(), line);
-        if (trace.size() == TRACE_LINES) {
-            trace.removeFirst();
-        }
-        trace.addLast(stamped);
-        printer.accept(stamped);
+        trace.add(line);
     }
 
     private InvariantViolation withTrace(InvariantViolation violation) {
-        StringBuilder text = new StringBuilder(violation.getMessage());
-        text.append("\n  schedule: ").append(schedule.encode());
-        text.append("\n  replay:   ").append(schedule.replayCommand());
+        String replay = schedule.replayCommand();
         if (!bugs.isEmpty()) {
-            text.append(" -Dkraftlet.sim.controller.bugs=").append(String.join(",", bugs.stream().map(Enum::name).toList()));
+            replay += " -Dkraftlet.sim.controller.bugs=" + String.join(",", bugs.stream().map(Enum::name).toList());
         }
-        text.append("\n  nodes:\n");
-        for (MetadataSimNode node : nodes) {
-            text.append("    ").append(node).append('\n');
-        }
-        text.append("  last trace lines:\n");
-        trace.stream().skip(Math.max(0, trace.size() - 40)).forEach(line -> text.append("    ").append(line).append('\n'));
-        InvariantViolation withTrace = new InvariantViolation(violation.invariant(), text.substring(
-                violation.invariant().length() + " violated: ".length()));
-        withTrace.initCause(violation);
-        return withTrace;
+        return trace.report(violation, schedule.encode(), replay, nodes);
     }
 
     long nowMs() {

@@ -14,9 +14,7 @@ import io.kraftlet.raft.message.FetchRequest;
 import io.kraftlet.raft.message.RaftMessage;
 import io.kraftlet.raft.message.RaftResponse;
 import io.kraftlet.raft.message.VoteRequest;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.PriorityQueue;
@@ -41,7 +39,6 @@ public final class Simulation {
     static final long DRAIN_MS = 4_000;
     public static final int MIN_EVENTS = 2_000;
     private static final int DEFAULT_MAX_DELAY_MS = 15;
-    private static final int TRACE_LINES = 400;
 
     /** An action at a simulated time; {@code node} is null for cluster-wide events. */
     record Event(long atMs, long seq, SimNode node, Runnable action) {
@@ -57,8 +54,7 @@ public final class Simulation {
     private final InvariantChecker checker;
     private final SimNetwork network;
     private final SimClient client;
-    private final Deque<String> trace = new ArrayDeque<>();
-    private final Consumer<String> printer;
+    private final SimTrace trace;
     private final SimulatedClock clock = new SimulatedClock();
     private long seq;
     private long eventCount;
@@ -72,7 +68,7 @@ public final class Simulation {
         this.schedule = schedule;
         this.bugs = bugs.isEmpty() ? EnumSet.noneOf(PlantedBug.class) : EnumSet.copyOf(bugs);
         this.random = new Random(schedule.seed());
-        this.printer = printer;
+        this.trace = new SimTrace(this::nowMs, printer);
         List<Integer> voterIds = new ArrayList<>();
         for (int i = 1; i <= schedule.voters(); i++) {
             voterIds.add(i);
@@ -300,28 +296,11 @@ public final class Simulation {
     }
 
     void trace(String line) {
-        String stamped = String.format("%8dms  %s", nowMs(), line);
-        if (trace.size() == TRACE_LINES) {
-            trace.removeFirst();
-        }
-        trace.addLast(stamped);
-        printer.accept(stamped);
+        trace.add(line);
     }
 
     private InvariantViolation withTrace(InvariantViolation violation) {
-        StringBuilder text = new StringBuilder(violation.getMessage());
-        text.append("\n  schedule: ").append(schedule.encode());
-        text.append("\n  replay:   ").append(schedule.replayCommand());
-        text.append("\n  nodes:\n");
-        for (SimNode node : nodes) {
-            text.append("    ").append(node).append('\n');
-        }
-        text.append("  last trace lines:\n");
-        trace.stream().skip(Math.max(0, trace.size() - 40)).forEach(line -> text.append("    ").append(line).append('\n'));
-        InvariantViolation withTrace = new InvariantViolation(violation.invariant(), text.substring(
-                violation.invariant().length() + " violated: ".length()));
-        withTrace.initCause(violation);
-        return withTrace;
+        return trace.report(violation, schedule.encode(), schedule.replayCommand(), nodes);
     }
 
     long nowMs() {
