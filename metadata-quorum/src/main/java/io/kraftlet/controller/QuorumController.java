@@ -39,6 +39,8 @@ public final class QuorumController {
     public static final long NO_REQUEST = -1;
     /** At most this many expired sessions are fenced per tick; the next tick continues. */
     static final int MAX_FENCES_PER_TICK = 16;
+    /** After a throttled fence, wait this long (or for an append to settle) before trying again. */
+    static final long THROTTLE_RETRY_MS = 50;
 
     private final int nodeId;
     private final ControllerConfig config;
@@ -60,6 +62,8 @@ public final class QuorumController {
     private final Deque<DeferredReply> deferred = new ArrayDeque<>();
     private long nextRebalanceMs = Long.MAX_VALUE;
     private long lastWriteMs;
+    /** No fencing attempt before this time: the last one was throttled and nothing settled since. */
+    private long throttledUntilMs;
 
     private final List<ControllerEffects.Append> appends = new ArrayList<>();
     private final List<ControllerEffects.Reply> replies = new ArrayList<>();
@@ -164,6 +168,7 @@ public final class QuorumController {
             return;
         }
         inFlightBytes -= write.bytes();
+        throttledUntilMs = 0; // room was freed: a throttled fence may go now
         if (active && !committedOk) {
             renounce("append " + appendId + " failed");
         } else if (active && lastOffset != write.expectedLastOffset()) {
@@ -382,13 +387,15 @@ public final class QuorumController {
         if (!active) {
             return;
         }
-        for (int i = 0; i < MAX_FENCES_PER_TICK && active; i++) {
+        for (int i = 0; i < MAX_FENCES_PER_TICK && active && nowMs >= throttledUntilMs; i++) {
             OptionalInt expired = cluster.expiredSession(latest, nowMs);
             if (expired.isEmpty()) {
                 break;
             }
             if (!write(NO_REQUEST, ControllerResult.of(cluster.fenceExpired(latest, expired.getAsInt()), null), nowMs)) {
-                break; // throttled: the broker stays expired and the next tick fences it
+                // Throttled: the broker stays expired; try again once an append settles, or soon.
+                throttledUntilMs = nowMs + THROTTLE_RETRY_MS;
+                break;
             }
             timedOutHeartbeats++;
         }
@@ -410,7 +417,7 @@ public final class QuorumController {
     public ControllerEffects drainEffects() {
         long wakeup = Long.MAX_VALUE;
         if (active) {
-            wakeup = Math.min(cluster.nextSessionExpiryMs(latest), nextRebalanceMs);
+            wakeup = Math.min(Math.max(cluster.nextSessionExpiryMs(latest), throttledUntilMs), nextRebalanceMs);
             if (config.maxIdleIntervalMs() > 0) {
                 wakeup = Math.min(wakeup, lastWriteMs + config.maxIdleIntervalMs());
             }

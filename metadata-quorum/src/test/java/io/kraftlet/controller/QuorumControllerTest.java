@@ -546,6 +546,8 @@ class QuorumControllerTest {
         harness.heartbeat(2, false, SESSION_MS);
         harness.createTopics(SESSION_MS, ControllerApi.NewTopic.of("t", 3, 1));
         harness.tick(SESSION_MS + 1);
+        assertTrue(harness.wakeupAtMs >= SESSION_MS + 1 + QuorumController.THROTTLE_RETRY_MS,
+                "a throttled fence backs off instead of ticking every millisecond: " + harness.wakeupAtMs);
         harness.tick(SESSION_MS + 2);
         harness.commitAll(SESSION_MS + 3);
         harness.tick(SESSION_MS + 4);
