@@ -1,0 +1,195 @@
+package io.kraftlet.replication.log;
+
+import io.kraftlet.log.FileRaftLog;
+import io.kraftlet.metadata.TopicPartition;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * One {@code log.dirs} entry: a directory holding one {@link FilePartitionLog} per partition
+ * replica in the sub-directory {@code <topic>-<partition>} (Kafka's layout). {@link #open}
+ * opens, and so recovers, every partition log found, and refuses a sub-directory whose name is
+ * not {@code <topic>-<partition>}: it is not ours, and guessing could bind a log to the wrong
+ * partition. Plain files in the directory (checkpoints, {@code meta.properties}) are left alone.
+ *
+ * <p>Not thread-safe: used from the replication driver thread only. Methods block on the disk.
+ * I/O failures throw {@link UncheckedIOException}; damaged logs throw
+ * {@link io.kraftlet.log.CorruptStorageException}; either means the directory is unusable.
+ */
+public final class LogDirectory implements AutoCloseable {
+    /** Kafka's limit on topic name length (249, so that {@code -<partition>} still fits a file name). */
+    public static final int MAX_TOPIC_NAME_LENGTH = 249;
+    private static final Pattern LEGAL_TOPIC = Pattern.compile("[a-zA-Z0-9._-]+");
+    private static final Pattern PARTITION = Pattern.compile("0|[1-9][0-9]{0,9}");
+    private static final Comparator<TopicPartition> ORDER =
+            Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition);
+
+    private final Path dir;
+    private final FileRaftLog.Builder options;
+    private final Map<TopicPartition, FilePartitionLog> logs = new TreeMap<>(ORDER);
+
+    private LogDirectory(Path dir, FileRaftLog.Builder options) {
+        this.dir = dir;
+        this.options = options;
+    }
+
+    /** Opens {@code dir} (creating it if needed) with {@link FilePartitionLog#defaultOptions()}. */
+    public static LogDirectory open(Path dir) {
+        return open(dir, FilePartitionLog.defaultOptions());
+    }
+
+    /**
+     * Opens {@code dir}, creating it if needed, and opens every partition log in it.
+     *
+     * @throws IllegalStateException naming the sub-directory whose name is not {@code <topic>-<partition>}
+     */
+    public static LogDirectory open(Path dir, FileRaftLog.Builder options) {
+        LogDirectory directory = new LogDirectory(dir.toAbsolutePath(), Objects.requireNonNull(options, "options"));
+        try {
+            directory.load();
+        } catch (RuntimeException e) {
+            directory.closeAfterFailure(e);
+            throw e;
+        }
+        return directory;
+    }
+
+    private void load() {
+        List<Path> children;
+        try {
+            Files.createDirectories(dir);
+            try (Stream<Path> entries = Files.list(dir)) {
+                children = entries.filter(Files::isDirectory).sorted().toList();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the log directory " + dir + ": " + e.getMessage(), e);
+        }
+        // Check every name before opening any log, so a stray directory is reported up front.
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (Path child : children) {
+            partitions.add(parseDirectoryName(child));
+        }
+        for (TopicPartition partition : partitions) {
+            logs.put(partition, FilePartitionLog.open(dir.resolve(directoryName(partition)), options));
+        }
+    }
+
+    /** The sub-directory name of a partition's log: {@code <topic>-<partition>}. */
+    public static String directoryName(TopicPartition partition) {
+        requireLegalTopic(partition.topic());
+        if (partition.partition() < 0) {
+            throw new IllegalArgumentException("partition id must be >= 0, got " + partition);
+        }
+        return partition.topic() + "-" + partition.partition();
+    }
+
+    /**
+     * The partition a log sub-directory belongs to.
+     *
+     * @throws IllegalStateException if the name is not {@code <topic>-<partition>}
+     */
+    public static TopicPartition parseDirectoryName(Path child) {
+        String name = child.getFileName().toString();
+        int dash = name.lastIndexOf('-');
+        String topic = dash < 0 ? "" : name.substring(0, dash);
+        String partition = dash < 0 ? "" : name.substring(dash + 1);
+        if (!isLegalTopic(topic) || !PARTITION.matcher(partition).matches() || Long.parseLong(partition) > Integer.MAX_VALUE) {
+            throw new IllegalStateException("the log directory " + child.getParent() + " holds the directory '" + name
+                    + "', which is not in the form <topic>-<partition> (topic of 1.." + MAX_TOPIC_NAME_LENGTH
+                    + " characters [a-zA-Z0-9._-], partition a non-negative int without leading zeros). Remove or move it,"
+                    + " or point log.dirs at a sub-directory that holds only partition logs (a file-system root has lost+found)");
+        }
+        return new TopicPartition(topic, Integer.parseInt(partition));
+    }
+
+    private static boolean isLegalTopic(String topic) {
+        return topic.length() <= MAX_TOPIC_NAME_LENGTH && LEGAL_TOPIC.matcher(topic).matches()
+                && !topic.equals(".") && !topic.equals("..");
+    }
+
+    private static void requireLegalTopic(String topic) {
+        if (!isLegalTopic(topic)) {
+            throw new IllegalArgumentException("illegal topic name '" + topic + "': 1.." + MAX_TOPIC_NAME_LENGTH
+                    + " characters of [a-zA-Z0-9._-], not '.' or '..'");
+        }
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    /** The partitions that have a log here, ordered by topic then partition. */
+    public List<TopicPartition> partitions() {
+        return List.copyOf(logs.keySet());
+    }
+
+    public Optional<FilePartitionLog> log(TopicPartition partition) {
+        return Optional.ofNullable(logs.get(partition));
+    }
+
+    /**
+     * The log of {@code partition}, created empty if it has none yet. A new log's directory
+     * entry is fsynced before this returns, so flushed batches cannot vanish with it.
+     */
+    public FilePartitionLog getOrCreate(TopicPartition partition) {
+        FilePartitionLog existing = logs.get(partition);
+        if (existing != null) {
+            return existing;
+        }
+        FilePartitionLog created = FilePartitionLog.open(dir.resolve(directoryName(partition)), options);
+        logs.put(partition, created);
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot fsync the log directory " + dir + ": " + e.getMessage(), e);
+        }
+        return created;
+    }
+
+    /** Closes every log without flushing. */
+    @Override
+    public void close() {
+        RuntimeException failure = null;
+        for (FilePartitionLog log : logs.values()) {
+            try {
+                log.close();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        logs.clear();
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private void closeAfterFailure(RuntimeException primary) {
+        try {
+            close();
+        } catch (RuntimeException e) {
+            primary.addSuppressed(e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LogDirectory[" + dir + ", " + logs.size() + " partitions]";
+    }
+}

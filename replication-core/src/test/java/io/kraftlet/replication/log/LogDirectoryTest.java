@@ -1,0 +1,71 @@
+package io.kraftlet.replication.log;
+
+import static io.kraftlet.replication.log.PartitionLogContractTest.records;
+import static io.kraftlet.replication.log.PartitionLogContractTest.values;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kraftlet.metadata.TopicPartition;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** One log per partition in {@code <topic>-<partition>}, found again on reopen; stray directories refused. */
+class LogDirectoryTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void createsOneLogPerPartitionAndFindsThemOnReopen() {
+        TopicPartition orders = new TopicPartition("orders", 0);
+        TopicPartition dashed = new TopicPartition("my-topic.v2", 12);
+        try (LogDirectory logs = LogDirectory.open(dir)) {
+            FilePartitionLog log = logs.getOrCreate(orders);
+            assertSame(log, logs.getOrCreate(orders));
+            assertEquals(dir.resolve("orders-0").toAbsolutePath(), log.directory());
+            log.appendAsLeader(3, records("x"), 0);
+            log.flush();
+            logs.getOrCreate(dashed);
+        }
+        try (LogDirectory logs = LogDirectory.open(dir)) {
+            assertEquals(List.of(dashed, orders), logs.partitions());
+            FilePartitionLog log = logs.log(orders).orElseThrow();
+            assertEquals(List.of("x"), values(log.read(0, 100)));
+            assertEquals(3, log.latestEpoch());
+            assertTrue(logs.log(new TopicPartition("orders", 1)).isEmpty());
+        }
+    }
+
+    @Test
+    void plainFilesInTheLogDirectoryAreLeftAlone() throws IOException {
+        Files.writeString(dir.resolve("meta.properties"), "version=1\n");
+        try (LogDirectory logs = LogDirectory.open(dir)) {
+            assertEquals(List.of(), logs.partitions());
+        }
+    }
+
+    @Test
+    void aDirectoryNotNamedTopicDashPartitionIsRefused() throws IOException {
+        for (String name : List.of("lost+found", "orders", "orders-", "-3", "orders-01", "orders-x", "orders-99999999999")) {
+            Path stray = Files.createDirectory(dir.resolve(name));
+            IllegalStateException refused = assertThrows(IllegalStateException.class, () -> LogDirectory.open(dir), name);
+            assertTrue(refused.getMessage().contains("'" + name + "'"), refused.getMessage());
+            assertTrue(refused.getMessage().contains("<topic>-<partition>"), refused.getMessage());
+            Files.delete(stray);
+        }
+    }
+
+    @Test
+    void anIllegalTopicNameGetsNoDirectory() {
+        try (LogDirectory logs = LogDirectory.open(dir)) {
+            assertThrows(IllegalArgumentException.class, () -> logs.getOrCreate(new TopicPartition("../escape", 0)));
+            assertThrows(IllegalArgumentException.class, () -> logs.getOrCreate(new TopicPartition("orders", -1)));
+            assertThrows(IllegalArgumentException.class, () -> logs.getOrCreate(new TopicPartition("", 0)));
+        }
+    }
+}
