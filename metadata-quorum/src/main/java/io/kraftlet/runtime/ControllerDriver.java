@@ -6,7 +6,6 @@ import io.kraftlet.controller.ControllerEffects;
 import io.kraftlet.controller.ControllerError;
 import io.kraftlet.controller.NotControllerException;
 import io.kraftlet.controller.QuorumController;
-import io.kraftlet.image.BrokerRegistration;
 import io.kraftlet.image.MetadataDelta;
 import io.kraftlet.image.MetadataImage;
 import io.kraftlet.image.MetadataListener;
@@ -126,10 +125,6 @@ public final class ControllerDriver implements ControllerApi, MetadataListener, 
     /** Why the controller thread stopped on its own, or null. */
     public Throwable failure() {
         return failure;
-    }
-
-    public QuorumController core() {
-        return core;
     }
 
     // ---------------------------------------------------------------- inputs from the loader (quorum thread)
@@ -275,11 +270,6 @@ public final class ControllerDriver implements ControllerApi, MetadataListener, 
         LeaderAndEpoch leader = loader.leader();
         return CompletableFuture.completedFuture(ZkView.read(path, loader.image(), leader.leaderIdOrNil(),
                 leader.epoch(), loader.leaderSinceMs()));
-    }
-
-    /** The registered brokers of the committed image (for tools and meters). */
-    public List<BrokerRegistration> brokers() {
-        return List.copyOf(loader.image().cluster().brokers().values());
     }
 
     private ControllerInfo hint(LeaderAndEpoch leader) {
