@@ -229,6 +229,12 @@ public final class FileRaftLog implements RaftLog, Closeable {
     }
 
     @Override
+    public long baseOffsetOf(long offset) {
+        requireInLog(offset);
+        return locate(segmentFor(offset), offset).header().baseOffset();
+    }
+
+    @Override
     public void append(Batch batch) {
         ensureWritable();
         if (batch.baseOffset() != endOffset()) {

@@ -68,6 +68,11 @@ public final class MemoryRaftLog implements RaftLog {
     }
 
     @Override
+    public long baseOffsetOf(long offset) {
+        return batches.get(indexOfBatchContaining(offset)).baseOffset();
+    }
+
+    @Override
     public void append(Batch batch) {
         if (batch.baseOffset() != endOffset()) {
             throw new IllegalArgumentException("append at " + batch.baseOffset() + " but the log ends at " + endOffset());

@@ -45,6 +45,9 @@ public interface RaftLog {
     /** The epoch of the batch holding {@code offset}; throws if the offset is not in the log. */
     int epochOf(long offset);
 
+    /** The base offset of the batch holding {@code offset}; throws if the offset is not in the log. */
+    long baseOffsetOf(long offset);
+
     /** Appends {@code batch}; its base offset must equal {@link #endOffset()}. */
     void append(Batch batch);
 

@@ -39,6 +39,22 @@ public sealed interface IsrState {
         }
     }
 
+    /**
+     * The leader, elected uncleanly and so RECOVERING, proposes RECOVERED with the same ISR (itself
+     * alone, as the controller requires): its log is now the partition's truth.
+     */
+    record PendingRecovery(List<Integer> isr) implements IsrState {
+        public PendingRecovery {
+            isr = List.copyOf(isr);
+            requireDistinct(isr);
+        }
+
+        @Override
+        public List<Integer> maximalIsr() {
+            return isr;
+        }
+    }
+
     /** {@code adding} is proposed for the ISR; it already counts for the HW (maximal ISR = isr + adding). */
     record PendingExpand(List<Integer> isr, int adding) implements IsrState {
         public PendingExpand {

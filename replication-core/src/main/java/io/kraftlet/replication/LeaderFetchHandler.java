@@ -44,6 +44,8 @@ public final class LeaderFetchHandler {
     private final PartitionLog log;
     /** The leader's own cap on one answer ({@code replica.fetch.response.max.bytes}); bounds every read. */
     private final int fetchResponseMaxBytes;
+    /** ReplicationPlantedBug.HW_FROM_STALE_EPOCH_FETCH; false in production. */
+    private boolean acceptsStaleEpochs;
 
     public LeaderFetchHandler(UUID topicId, int partitionId, int localBrokerId, Partition partition, PartitionLog log,
             int fetchResponseMaxBytes) {
@@ -58,13 +60,18 @@ public final class LeaderFetchHandler {
         this.fetchResponseMaxBytes = fetchResponseMaxBytes;
     }
 
+    /** Switches on ReplicationPlantedBug.HW_FROM_STALE_EPOCH_FETCH, for ReplicationPlantedBugTest only. */
+    void plantStaleEpochBug() {
+        acceptsStaleEpochs = true;
+    }
+
     /** Answers one follower fetch at {@code nowMs} (the ISR-lag clock of that follower). */
     public Result handleFetchRequest(FetchPartitionRequest request, long nowMs) {
         if (!request.topicId().equals(topicId) || request.partition() != partitionId
                 || request.replicaId() == localBrokerId || !partition.replicas().contains(request.replicaId())) {
             return Result.of(FetchPartitionResponse.ofError(FetchError.NOT_LEADER_OR_FOLLOWER));
         }
-        if (request.currentLeaderEpoch() < partition.leaderEpoch()) {
+        if (request.currentLeaderEpoch() < partition.leaderEpoch() && !acceptsStaleEpochs) {
             return Result.of(FetchPartitionResponse.ofError(FetchError.FENCED_LEADER_EPOCH));
         }
         if (request.currentLeaderEpoch() > partition.leaderEpoch()) {

@@ -52,6 +52,8 @@ public final class Partition {
     private PartitionChangeProposal inFlight;
     private long leaderLogEndOffset;
     private long highWatermark;
+    /** Test-only deliberate bugs (ReplicationPlantedBugTest); empty in production. */
+    private java.util.Set<ReplicationPlantedBug> plantedBugs = java.util.EnumSet.noneOf(ReplicationPlantedBug.class);
 
     private Partition(UUID topicId, int partitionId, int localBrokerId, long localBrokerEpoch,
             PartitionRegistration registration, long logEndOffset, long highWatermark, int minInsyncReplicas) {
@@ -130,7 +132,7 @@ public final class Partition {
     public boolean maybeIncrementHighWatermark() {
         // DESIGN §6: no HW advance while |ISR| < min.insync.replicas, so that members dropped from the
         // ISR still hold everything below the HW and may be elected from the ELR.
-        if (isUnderMinIsr()) {
+        if (isUnderMinIsr() && !plantedBugs.contains(ReplicationPlantedBug.HW_ADVANCE_UNDER_MIN_ISR)) {
             return false;
         }
         long candidate = leaderLogEndOffset;
@@ -164,7 +166,7 @@ public final class Partition {
             return Optional.empty();
         }
         IsrState.PendingShrink pending = new IsrState.PendingShrink(isrState.isr(), outOfSync);
-        return Optional.of(propose(pending, pending.proposedIsr()));
+        return Optional.of(propose(pending, pending.proposedIsr(), leaderRecoveryState));
     }
 
     /**
@@ -178,11 +180,26 @@ public final class Partition {
             return Optional.empty();
         }
         long followerLogEndOffset = follower.logEndOffset();
-        if (followerLogEndOffset < highWatermark || followerLogEndOffset < leaderEpochStartOffset) {
+        long required = plantedBugs.contains(ReplicationPlantedBug.EXPAND_BEFORE_EPOCH_START) ? highWatermark
+                : Math.max(highWatermark, leaderEpochStartOffset);
+        if (followerLogEndOffset < required || followerLogEndOffset < 0) {
             return Optional.empty();
         }
         IsrState.PendingExpand pending = new IsrState.PendingExpand(isrState.isr(), replicaId);
-        return Optional.of(propose(pending, pending.proposedIsr()));
+        return Optional.of(propose(pending, pending.proposedIsr(), leaderRecoveryState));
+    }
+
+    /**
+     * A leader elected uncleanly starts RECOVERING; once it leads, its log is the partition's truth,
+     * so it proposes RECOVERED with itself as the ISR (Kafka's KIP-704 recovery). Until the
+     * controller agrees, nobody joins the ISR.
+     */
+    public Optional<PartitionChangeProposal> maybeCompleteRecovery() {
+        if (inFlight != null || leaderRecoveryState != LeaderRecoveryState.RECOVERING) {
+            return Optional.empty();
+        }
+        IsrState.PendingRecovery pending = new IsrState.PendingRecovery(isrState.isr());
+        return Optional.of(propose(pending, pending.isr(), LeaderRecoveryState.RECOVERED));
     }
 
     /**
@@ -283,14 +300,15 @@ public final class Partition {
         }
     }
 
-    private PartitionChangeProposal propose(IsrState pending, List<Integer> proposedIsr) {
+    private PartitionChangeProposal propose(IsrState pending, List<Integer> proposedIsr,
+            LeaderRecoveryState proposedRecoveryState) {
         List<BrokerState> members = proposedIsr.stream()
                 .map(id -> new BrokerState(id, id == localBrokerId ? localBrokerEpoch : followers.get(id).brokerEpoch()))
                 .toList();
         isrState = pending;
         inFlight = new PartitionChangeProposal(topicId, partitionId, leaderEpoch, partitionEpoch, members,
-                leaderRecoveryState);
-        if (pending instanceof IsrState.PendingExpand expand) {
+                proposedRecoveryState);
+        if (pending instanceof IsrState.PendingExpand expand && plantedBugs.isEmpty()) {
             // A member joins holding everything the leader may have acknowledged (StrongIsr, DESIGN §6).
             assert followers.get(expand.adding()).logEndOffset() >= highWatermark : expand;
         }
@@ -308,6 +326,28 @@ public final class Partition {
         assert highWatermark <= leaderLogEndOffset : "HW " + highWatermark + " > LEO " + leaderLogEndOffset;
         // One AlterPartition in flight per partition, exactly while the ISR state is pending.
         assert (inFlight != null) == isrState.inFlight() : inFlight + " / " + isrState;
+    }
+
+    /** Switches on deliberate bugs, for ReplicationPlantedBugTest only. */
+    void plantBugs(java.util.Set<ReplicationPlantedBug> bugs) {
+        this.plantedBugs = bugs.isEmpty() ? java.util.EnumSet.noneOf(ReplicationPlantedBug.class)
+                : java.util.EnumSet.copyOf(bugs);
+    }
+
+    public UUID topicId() {
+        return topicId;
+    }
+
+    public int partitionId() {
+        return partitionId;
+    }
+
+    public int minInsyncReplicas() {
+        return minInsyncReplicas;
+    }
+
+    public LeaderRecoveryState leaderRecoveryState() {
+        return leaderRecoveryState;
     }
 
     /** The proposal in flight (to send again after a RETRY), if any. */

@@ -87,6 +87,14 @@ public interface PartitionLog extends AutoCloseable {
     List<Batch> read(long fromOffset, long maxOffset, int maxBytes);
 
     /**
+     * The base offset of the batch holding {@code offset}, so that a client may read from any
+     * offset: it reads from the batch start and skips the records before its offset.
+     *
+     * @throws OffsetOutOfRangeException if {@code offset} is outside [start offset, end offset)
+     */
+    long baseOffsetOf(long offset);
+
+    /**
      * Removes every batch at or above {@code offset}, and the epochs that start there: what a
      * follower does with the leader's diverging-epoch answer. Does nothing if
      * {@code offset >= endOffset()}. Durable when it returns.

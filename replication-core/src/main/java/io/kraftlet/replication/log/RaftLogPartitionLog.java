@@ -77,6 +77,14 @@ abstract class RaftLogPartitionLog implements PartitionLog {
     }
 
     @Override
+    public long baseOffsetOf(long offset) {
+        if (offset < log.startOffset() || offset >= log.endOffset()) {
+            throw new OffsetOutOfRangeException("locate", offset, log.startOffset(), log.endOffset());
+        }
+        return log.baseOffsetOf(offset);
+    }
+
+    @Override
     public void truncateTo(long offset) {
         requireInRange("truncate", offset);
         log.truncateTo(offset);

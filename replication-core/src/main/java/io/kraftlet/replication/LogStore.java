@@ -1,0 +1,17 @@
+package io.kraftlet.replication;
+
+import io.kraftlet.metadata.TopicPartition;
+import io.kraftlet.replication.log.PartitionLog;
+
+/**
+ * The partition logs of one broker, for its {@link ReplicaManager}: a {@code LogDirectory} of
+ * {@code FilePartitionLog}s in a broker, memory logs in tests and the simulation. Called on the
+ * thread that owns the manager.
+ */
+public interface LogStore {
+    /** The log of {@code partition}, created empty (and durable as an empty log) if it has none. */
+    PartitionLog getOrCreate(TopicPartition partition);
+
+    /** Closes and deletes the log of {@code partition} (its topic was deleted, or the replica moved away). */
+    void delete(TopicPartition partition);
+}
