@@ -51,6 +51,7 @@ public final class BrokerServer implements AutoCloseable {
     private final ControllerClient lifecycleClient;
     private final BrokerLifecycleDriver lifecycle;
     private final long controlledShutdownTimeoutMs;
+    private final List<Runnable> beforeCleanShutdown;
     private boolean started;
     private boolean closed;
 
@@ -58,6 +59,7 @@ public final class BrokerServer implements AutoCloseable {
         this.nodeId = builder.nodeId;
         this.dataDir = builder.dataDir;
         this.controlledShutdownTimeoutMs = builder.controlledShutdownTimeoutMs;
+        this.beforeCleanShutdown = List.copyOf(builder.beforeCleanShutdown);
         this.loader = new MetadataLoader(MetadataRecordCodec::decode, MetadataRecordCodec::decodeSnapshot);
         builder.listeners.forEach(loader::addListener);
         MetadataQuorum.Builder quorumBuilder = MetadataQuorum.builder()
@@ -70,6 +72,7 @@ public final class BrokerServer implements AutoCloseable {
         if (builder.listenAddress != null) {
             quorumBuilder.listener(builder.listenAddress);
         }
+        builder.services.forEach(quorumBuilder::service);
         ControllerClient.Builder clientBuilder = ControllerClient.builder()
                 .clusterId(builder.clusterId)
                 .controllers(builder.voters)
@@ -171,6 +174,9 @@ public final class BrokerServer implements AutoCloseable {
         if (started) {
             try {
                 lifecycle.controlledShutdown().get(controlledShutdownTimeoutMs, TimeUnit.MILLISECONDS);
+                // Leadership has moved: let the data layer stop and make its logs durable, then
+                // record that this broker's data is complete.
+                beforeCleanShutdown.forEach(Runnable::run);
                 writeCleanShutdownEpoch(dataDir, lifecycle.brokerEpoch());
             } catch (InterruptedException interrupted) {
                 Thread.currentThread().interrupt();
@@ -230,6 +236,8 @@ public final class BrokerServer implements AutoCloseable {
         private int heartbeatIntervalMs = 2000;
         private long controlledShutdownTimeoutMs = 30_000;
         private final List<MetadataListener> listeners = new ArrayList<>();
+        private final List<io.grpc.BindableService> services = new ArrayList<>();
+        private final List<Runnable> beforeCleanShutdown = new ArrayList<>();
 
         public Builder nodeId(int nodeId) {
             this.nodeId = nodeId;
@@ -311,6 +319,22 @@ public final class BrokerServer implements AutoCloseable {
         /** Told of every metadata image, from the first one on. */
         public Builder metadataListener(MetadataListener listener) {
             listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /** Serves another gRPC service (the replication service) on the broker's listener. */
+        public Builder service(io.grpc.BindableService service) {
+            services.add(Objects.requireNonNull(service, "service"));
+            return this;
+        }
+
+        /**
+         * Runs during {@link BrokerServer#close()} once the controller granted the controlled
+         * shutdown and before the clean-shutdown marker is written: stop the data layer and make
+         * its logs durable here, or the marker would vouch for data that is not on disk.
+         */
+        public Builder beforeCleanShutdown(Runnable action) {
+            beforeCleanShutdown.add(Objects.requireNonNull(action, "action"));
             return this;
         }
 

@@ -19,7 +19,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Keeps {@code io.kraftlet.replication} a pure core (DESIGN.md §1): no gRPC or protobuf, no
  * clock, no I/O, no threads, no unseeded randomness. Sub-packages (the log storage, adapters)
- * are out of scope. The rule is shown to fail on a deliberate offender of each clause.
+ * are out of that rule's scope, but the wire (gRPC, the generated protos, protobuf) is allowed only
+ * in the gRPC adapter, {@code io.kraftlet.replication.grpc}. Each rule is shown to fail on a
+ * deliberate offender of each clause.
  */
 class ReplicationArchitectureTest {
 
@@ -36,6 +38,39 @@ class ReplicationArchitectureTest {
                 .orShould().callConstructor(Random.class)
                 .orShould().dependOnClassesThat().areAssignableTo(ThreadLocalRandom.class)
                 .because("the replication core is a function of its inputs; the driver owns threads, time and I/O");
+    }
+
+    private static ArchRule wireOnlyInTheAdapter(DescribedPredicate<JavaClass> scope) {
+        return noClasses().that(scope)
+                .should().dependOnClassesThat().resideInAnyPackage("io.grpc..", "io.kraftlet.proto..",
+                        "com.google.protobuf..")
+                .because("only the gRPC adapter (io.kraftlet.replication.grpc) speaks the wire protocol");
+    }
+
+    @Test
+    void onlyTheGrpcAdapterDependsOnTheWire() {
+        JavaClasses production = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.kraftlet.replication");
+        assertTrue(production.contain(io.kraftlet.replication.log.FilePartitionLog.class),
+                "the log package was not imported: the rule would pass vacuously there");
+        assertTrue(production.contain(io.kraftlet.replication.grpc.ReplicationService.class),
+                "the adapter was not imported: its exemption would go unchecked");
+        DescribedPredicate<JavaClass> outsideTheAdapter =
+                JavaClass.Predicates.resideInAPackage("io.kraftlet.replication..").and(
+                        DescribedPredicate.not(JavaClass.Predicates.resideInAPackage("io.kraftlet.replication.grpc..")));
+        wireOnlyInTheAdapter(outsideTheAdapter).check(production);
+    }
+
+    @Test
+    void theWireRuleCatchesEachOffender() {
+        Class<?>[] offenders = {ProtobufOffender.class, GrpcOffender.class, GeneratedProtoOffender.class};
+        JavaClasses imported = new ClassFileImporter().importClasses(offenders);
+        for (Class<?> offender : offenders) {
+            ArchRule rule = wireOnlyInTheAdapter(JavaClass.Predicates.equivalentTo(offender));
+            assertThrows(AssertionError.class, () -> rule.check(imported),
+                    offender.getSimpleName() + " slipped through");
+        }
     }
 
     @Test
@@ -62,6 +97,20 @@ class ReplicationArchitectureTest {
     static final class ProtobufOffender {
         Object wire() {
             return com.google.protobuf.ByteString.EMPTY;
+        }
+    }
+
+    @SuppressWarnings("unused")
+    static final class GrpcOffender {
+        Object status() {
+            return io.grpc.Status.OK;
+        }
+    }
+
+    @SuppressWarnings("unused")
+    static final class GeneratedProtoOffender {
+        Object request() {
+            return io.kraftlet.proto.replication.ReadRequest.getDefaultInstance();
         }
     }
 

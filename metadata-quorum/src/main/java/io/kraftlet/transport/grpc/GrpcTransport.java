@@ -413,7 +413,14 @@ public final class GrpcTransport implements RaftTransport {
 
     // ---------------------------------------------------------------- setup helpers
 
-    private static ServerCredentials serverCredentials(TlsSettings tls) {
+    /**
+     * Server credentials for mutual TLS (see {@link TlsSettings}): present this node's
+     * certificate, require and verify the client's. Public so that other gRPC servers of a
+     * kraftlet node (the replication adapter's) accept exactly the peers this one does.
+     *
+     * @throws UncheckedIOException if a TLS file cannot be read
+     */
+    public static ServerCredentials serverCredentials(TlsSettings tls) {
         try {
             return TlsServerCredentials.newBuilder()
                     .keyManager(tls.certificateChainFile().toFile(), tls.privateKeyFile().toFile())
@@ -425,8 +432,15 @@ public final class GrpcTransport implements RaftTransport {
         }
     }
 
-    /** Also used by {@link ControllerClient}, so both clients present and trust the same way. */
-    static ChannelCredentials channelCredentials(TlsSettings tls) {
+    /**
+     * Channel credentials for mutual TLS (see {@link TlsSettings}). Also used by
+     * {@link ControllerClient} and the replication adapter's client, so every client presents and
+     * trusts the same way.
+     *
+     * @throws UncheckedIOException if a TLS file cannot be read
+     * @throws IllegalArgumentException if the certificate or key is unusable
+     */
+    public static ChannelCredentials channelCredentials(TlsSettings tls) {
         ChannelCredentials credentials;
         try {
             credentials = TlsChannelCredentials.newBuilder()

@@ -397,7 +397,14 @@ public final class ProtoMapping {
         return toBatch(proto, "RecordBatch");
     }
 
-    private static Batch toBatch(RecordBatch proto, String name) {
+    /**
+     * The batch in {@code proto}, validated; {@code name} qualifies the fields named in errors
+     * (e.g. {@code "ReadResponse.batches[3]"}). Also used by the replication adapter, so both
+     * protocols read batches alike.
+     *
+     * @throws MalformedMessageException naming the field that is missing or out of range
+     */
+    public static Batch toBatch(RecordBatch proto, String name) {
         Check check = new Check(name);
         long baseOffset = check.nonNegative("base_offset", proto.getBaseOffset());
         int epoch = check.nonNegative("epoch", proto.getEpoch());

@@ -29,7 +29,7 @@ import java.util.stream.Stream;
  * I/O failures throw {@link UncheckedIOException}; damaged logs throw
  * {@link io.kraftlet.log.CorruptStorageException}; either means the directory is unusable.
  */
-public final class LogDirectory implements AutoCloseable {
+public final class LogDirectory implements io.kraftlet.replication.LogStore, AutoCloseable {
     /** Kafka's limit on topic name length (249, so that {@code -<partition>} still fits a file name). */
     public static final int MAX_TOPIC_NAME_LENGTH = 249;
     private static final Pattern LEGAL_TOPIC = Pattern.compile("[a-zA-Z0-9._-]+");
@@ -144,6 +144,7 @@ public final class LogDirectory implements AutoCloseable {
      * The log of {@code partition}, created empty if it has none yet. A new log's directory
      * entry is fsynced before this returns, so flushed batches cannot vanish with it.
      */
+    @Override
     public FilePartitionLog getOrCreate(TopicPartition partition) {
         FilePartitionLog existing = logs.get(partition);
         if (existing != null) {
@@ -157,6 +158,34 @@ public final class LogDirectory implements AutoCloseable {
             throw new UncheckedIOException("cannot fsync the log directory " + dir + ": " + e.getMessage(), e);
         }
         return created;
+    }
+
+    /**
+     * Closes the log of {@code partition} and deletes its directory (its topic was deleted or the
+     * replica moved away); the removal is fsynced. Does nothing if there is no such log.
+     */
+    @Override
+    public void delete(TopicPartition partition) {
+        FilePartitionLog log = logs.remove(partition);
+        if (log != null) {
+            log.close();
+        }
+        Path partitionDir = dir.resolve(directoryName(partition));
+        if (!Files.exists(partitionDir)) {
+            return;
+        }
+        try (Stream<Path> tree = Files.walk(partitionDir)) {
+            for (Path path : tree.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete the log " + partitionDir + ": " + e.getMessage(), e);
+        }
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot fsync the log directory " + dir + ": " + e.getMessage(), e);
+        }
     }
 
     /** Closes every log without flushing. */

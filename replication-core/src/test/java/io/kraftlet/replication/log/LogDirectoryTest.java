@@ -42,6 +42,24 @@ class LogDirectoryTest {
     }
 
     @Test
+    void aDeletedLogIsGoneOnDiskAndComesBackEmpty() {
+        TopicPartition orders = new TopicPartition("orders", 0);
+        try (LogDirectory logs = LogDirectory.open(dir)) {
+            FilePartitionLog log = logs.getOrCreate(orders);
+            log.appendAsLeader(1, records("old"), 0);
+            log.flush();
+            logs.delete(orders);
+            assertTrue(Files.notExists(dir.resolve("orders-0")));
+            assertTrue(logs.partitions().isEmpty());
+            logs.delete(orders); // nothing left: a no-op
+            assertEquals(0, logs.getOrCreate(orders).endOffset(), "a topic re-created under the name starts empty");
+        }
+        try (LogDirectory logs = LogDirectory.open(dir)) {
+            assertEquals(0, logs.log(orders).orElseThrow().endOffset());
+        }
+    }
+
+    @Test
     void plainFilesInTheLogDirectoryAreLeftAlone() throws IOException {
         Files.writeString(dir.resolve("meta.properties"), "version=1\n");
         try (LogDirectory logs = LogDirectory.open(dir)) {
