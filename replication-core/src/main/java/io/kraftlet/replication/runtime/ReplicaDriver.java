@@ -32,6 +32,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,8 +42,8 @@ import org.slf4j.LoggerFactory;
  * manager metadata images, this broker's epoch, client and follower requests, fetch answers and
  * controller answers, one at a time, and performs what the manager asks: it answers futures,
  * sends follower fetches through a {@link ReplicaTransport}, and sends ISR changes to the active
- * controller through a {@link ControllerApi}, one AlterPartition per turn for all the proposals
- * of that turn.
+ * controller ({@link ControllerApi#alterPartition}), one AlterPartition per turn for all the
+ * proposals of that turn.
  *
  * <p>A turn takes every queued command, then flushes the produce appends of the turn (one flush
  * per log, so concurrent producers share the fsync), then ticks the manager if a timer is due.
@@ -64,7 +65,7 @@ public final class ReplicaDriver implements ReplicationApi, MetadataListener, Au
     private final int brokerId;
     private final ReplicaManager manager;
     private final ReplicaTransport transport;
-    private final ControllerApi controller;
+    private final Function<ControllerApi.AlterPartitionRequest, CompletableFuture<AlterPartitionReply>> alterPartition;
     private final Clock clock;
     private final LongSupplier brokerEpoch;
     private final long requestTimeoutMs;
@@ -79,21 +80,23 @@ public final class ReplicaDriver implements ReplicationApi, MetadataListener, Au
     private final Map<Long, CompletableFuture<ProduceResult>> produces = new HashMap<>();
     private final Map<Long, CompletableFuture<ReplicaFetchResponse>> fetches = new HashMap<>();
     private final List<PartitionChangeProposal> proposals = new ArrayList<>();
-    private long statsRefreshedAtMs = Long.MIN_VALUE;
+    private long statsDueAtMs;
 
     private volatile ReplicationStats stats = ReplicationStats.EMPTY;
     private volatile boolean running = true;
 
     /**
+     * @param alterPartition sends an AlterPartition to the active controller ({@link ControllerApi#alterPartition})
      * @param brokerEpoch this broker's epoch, or -1 until the controller registered it
      * @param requestTimeoutMs how long a fetch answer may take beyond its long-poll wait, and an AlterPartition
      */
     public ReplicaDriver(int brokerId, ReplicationConfig config, LogStore logs, ReplicaTransport transport,
-            ControllerApi controller, Clock clock, LongSupplier brokerEpoch, long requestTimeoutMs,
+            Function<ControllerApi.AlterPartitionRequest, CompletableFuture<AlterPartitionReply>> alterPartition,
+            Clock clock, LongSupplier brokerEpoch, long requestTimeoutMs,
             int maxQueuedRequests) {
         this.brokerId = brokerId;
         this.transport = Objects.requireNonNull(transport, "transport");
-        this.controller = Objects.requireNonNull(controller, "controller");
+        this.alterPartition = Objects.requireNonNull(alterPartition, "alterPartition");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.brokerEpoch = Objects.requireNonNull(brokerEpoch, "brokerEpoch");
         if (requestTimeoutMs <= 0 || maxQueuedRequests <= 0) {
@@ -211,9 +214,9 @@ public final class ReplicaDriver implements ReplicationApi, MetadataListener, Au
                     runCommand(() -> manager.tick(clock.nowMs()));
                 }
                 sendProposals();
-                if (now - statsRefreshedAtMs >= STATS_INTERVAL_MS) {
+                if (now >= statsDueAtMs) {
                     stats = manager.stats();
-                    statsRefreshedAtMs = now;
+                    statsDueAtMs = now + STATS_INTERVAL_MS;
                 }
             }
         } catch (InterruptedException interrupted) {
@@ -238,7 +241,7 @@ public final class ReplicaDriver implements ReplicationApi, MetadataListener, Au
         }
         List<PartitionChangeProposal> batch = List.copyOf(proposals);
         proposals.clear();
-        controller.alterPartition(new ControllerApi.AlterPartitionRequest(brokerId, manager.brokerEpoch(), batch))
+        alterPartition.apply(new ControllerApi.AlterPartitionRequest(brokerId, manager.brokerEpoch(), batch))
                 .orTimeout(requestTimeoutMs, TimeUnit.MILLISECONDS)
                 .whenComplete((reply, failure) -> inbox.add(() -> onAlterPartitionReply(batch, reply, failure)));
     }

@@ -1,0 +1,237 @@
+package io.kraftlet.replication.broker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kraftlet.controller.ControllerApi;
+import io.kraftlet.controller.ControllerConfig;
+import io.kraftlet.controller.ControllerError;
+import io.kraftlet.image.MetadataImage;
+import io.kraftlet.image.PartitionRegistration;
+import io.kraftlet.image.TopicImage;
+import io.kraftlet.metadata.Endpoint;
+import io.kraftlet.metadata.TopicPartition;
+import io.kraftlet.quorum.ControllerServer;
+import io.kraftlet.quorum.MetadataQuorum;
+import io.kraftlet.raft.Batch;
+import io.kraftlet.replication.ProduceAcks;
+import io.kraftlet.replication.ProduceRequest;
+import io.kraftlet.replication.ProduceResult;
+import io.kraftlet.replication.ReadResult;
+import io.kraftlet.replication.ReplicationConfig;
+import io.kraftlet.replication.ReplicationError;
+import io.kraftlet.replication.grpc.ReplicationClient;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three controllers and three {@link KraftletBroker}s in one JVM over real gRPC on loopback, real
+ * files and fsync: the seed scenario with data. acks=all with min.insync.replicas=2 keeps working
+ * with one broker stopped, is refused NOT_ENOUGH_REPLICAS with two stopped while acks=1 still
+ * works, the stopped brokers catch up and rejoin the ISR when they come back, and every
+ * acknowledged acks=all record is read back at the offset it was acknowledged at.
+ */
+class ReplicationClusterTest {
+    private static final String CLUSTER = "replication-cluster-test";
+    private static final String TOPIC = "topic-p3r3";
+    private static final Duration DEADLINE = Duration.ofSeconds(60);
+
+    @TempDir
+    Path dir;
+
+    private final List<ControllerServer> controllers = new ArrayList<>();
+    private final Map<Integer, KraftletBroker> brokers = new TreeMap<>();
+    private final Map<Integer, Integer> brokerPorts = new TreeMap<>();
+    private String voters;
+    /** Acknowledged acks=all records: (partition, offset) → value. */
+    private final Map<TopicPartition, Map<Long, String>> acknowledged = new TreeMap<>(
+            (a, b) -> Integer.compare(a.partition(), b.partition()));
+
+    @AfterEach
+    void closeEverything() {
+        brokers.values().forEach(KraftletBroker::close);
+        controllers.forEach(ControllerServer::close);
+    }
+
+    @Test
+    void theSeedScenarioWithData() throws Exception {
+        voters = "1@127.0.0.1:" + freePort() + ",2@127.0.0.1:" + freePort() + ",3@127.0.0.1:" + freePort();
+        for (int id = 1; id <= 3; id++) {
+            MetadataQuorum.format(dir.resolve("controller-" + id), CLUSTER, id);
+            ControllerServer controller = ControllerServer.builder().nodeId(id).clusterId(CLUSTER).voters(voters)
+                    .dataDir(dir.resolve("controller-" + id))
+                    .controllerConfig(ControllerConfig.DEFAULT.withSessionTimeout(3000, 300)).build();
+            controllers.add(controller);
+            controller.start();
+        }
+        for (int id = 101; id <= 103; id++) {
+            MetadataQuorum.format(dir.resolve("broker-" + id + "-metadata"), CLUSTER, id);
+            brokerPorts.put(id, freePort());
+            startBroker(id);
+        }
+        for (KraftletBroker broker : brokers.values()) {
+            broker.unfenced().get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+        }
+        KraftletBroker admin = brokers.get(101);
+        ControllerApi.CreateTopicsReply created = admin.controller().createTopics(new ControllerApi.CreateTopicsRequest(
+                List.of(new ControllerApi.NewTopic(TOPIC, 3, 3, Map.of(), Map.of("min.insync.replicas", "2"))), false))
+                .get(30, TimeUnit.SECONDS);
+        assertEquals(ControllerError.NONE, created.topics().get(0).error().error(), created.toString());
+        awaitFullIsrs(3);
+
+        for (int round = 0; round < 20; round++) {
+            produceToEveryPartition(ProduceAcks.ALL, "all-" + round, true);
+        }
+
+        // Over the gRPC service too: a client produces to and reads from a leader's listener.
+        TopicPartition p0 = new TopicPartition(TOPIC, 0);
+        int leader0 = partition(admin.image(), 0).leader();
+        try (ReplicationClient client = ReplicationClient.builder().clusterId(CLUSTER)
+                .target("127.0.0.1", brokerPorts.get(leader0)).build()) {
+            ProduceResult viaGrpc = client.produce(new ProduceRequest(p0, List.of(bytes("via-grpc")), ProduceAcks.ALL,
+                    10_000), 15_000).get(20, TimeUnit.SECONDS);
+            assertEquals(ReplicationError.NONE, viaGrpc.error(), viaGrpc.message());
+            acknowledged.get(p0).put(viaGrpc.baseOffset(), "via-grpc");
+            ReadResult read = client.read(p0, viaGrpc.baseOffset(), 1 << 20, 15_000).get(20, TimeUnit.SECONDS);
+            assertEquals("via-grpc", new String(read.batches().get(0).records().get(
+                    (int) (viaGrpc.baseOffset() - read.batches().get(0).baseOffset())), StandardCharsets.UTF_8));
+        }
+
+        // One broker stops: its replicas leave the ISRs, and acks=all goes on with two.
+        brokers.remove(102).close();
+        await(() -> everyPartition(admin.image(), p -> !p.inIsr(102) && p.leader() != 102), "broker 102 left the ISRs");
+        for (int round = 0; round < 10; round++) {
+            produceToEveryPartition(ProduceAcks.ALL, "two-" + round, true);
+        }
+
+        // A second one stops: ISRs of one, below min.insync.replicas=2.
+        brokers.remove(103).close();
+        await(() -> everyPartition(admin.image(), p -> p.isr().equals(List.of(101))), "ISRs are {101}");
+        for (int p = 0; p < 3; p++) {
+            TopicPartition tp = new TopicPartition(TOPIC, p);
+            ProduceResult refused = admin.append(tp, List.of(bytes("refused")), ProduceAcks.ALL, 10_000)
+                    .get(20, TimeUnit.SECONDS);
+            assertEquals(ReplicationError.NOT_ENOUGH_REPLICAS, refused.error(), refused.toString());
+            ProduceResult one = admin.append(tp, List.of(bytes("acks-1")), ProduceAcks.LEADER, 10_000)
+                    .get(20, TimeUnit.SECONDS);
+            assertEquals(ReplicationError.NONE, one.error(), "acks=1 still works: " + one);
+        }
+
+        // Both come back, catch up, and rejoin the ISRs through AlterPartition from the leaders.
+        startBroker(102);
+        startBroker(103);
+        awaitFullIsrs(3);
+        produceToEveryPartition(ProduceAcks.ALL, "after-rejoin", true);
+        assertTrue(admin.stats().isrExpands() > 0, "broker 101 expanded its ISRs: " + admin.stats());
+
+        // Every acknowledged acks=all record is read back at its offset, from the current leader.
+        for (Map.Entry<TopicPartition, Map<Long, String>> entry : acknowledged.entrySet()) {
+            TopicPartition tp = entry.getKey();
+            KraftletBroker leader = brokers.get(partition(admin.image(), tp.partition()).leader());
+            Map<Long, String> read = readAll(leader, tp);
+            for (Map.Entry<Long, String> record : entry.getValue().entrySet()) {
+                assertEquals(record.getValue(), read.get(record.getKey()), tp + " offset " + record.getKey());
+            }
+        }
+    }
+
+    private void startBroker(int id) {
+        int port = brokerPorts.get(id);
+        KraftletBroker broker = KraftletBroker.builder().nodeId(id).clusterId(CLUSTER).voters(voters)
+                .metadataDir(dir.resolve("broker-" + id + "-metadata")).logDir(dir.resolve("broker-" + id + "-data"))
+                .listenAddress("127.0.0.1:" + port).endpoint(new Endpoint("PLAINTEXT", "127.0.0.1", port))
+                .heartbeatIntervalMs(300)
+                .replicationConfig(ReplicationConfig.DEFAULT.withReplicaLagTimeMaxMs(5_000)
+                        .withReplicaFetchBackoffMs(100))
+                .meterRegistry(new SimpleMeterRegistry())
+                .build();
+        brokers.put(id, broker);
+        broker.start();
+    }
+
+    private void produceToEveryPartition(int acks, String value, boolean mustSucceed) throws Exception {
+        for (int p = 0; p < 3; p++) {
+            TopicPartition tp = new TopicPartition(TOPIC, p);
+            int leader = partition(brokers.values().iterator().next().image(), p).leader();
+            ProduceResult result = brokers.get(leader).append(tp, List.of(bytes(value + "-" + p)), acks, 10_000)
+                    .get(20, TimeUnit.SECONDS);
+            if (mustSucceed) {
+                assertEquals(ReplicationError.NONE, result.error(), tp + ": " + result);
+            }
+            if (result.error() == ReplicationError.NONE) {
+                acknowledged.computeIfAbsent(tp, k -> new TreeMap<>()).put(result.baseOffset(), value + "-" + p);
+            }
+        }
+    }
+
+    private Map<Long, String> readAll(KraftletBroker leader, TopicPartition tp) throws Exception {
+        Map<Long, String> values = new TreeMap<>();
+        long offset = 0;
+        while (true) {
+            ReadResult result = leader.read(tp, offset, 1 << 20).get(20, TimeUnit.SECONDS);
+            assertEquals(ReplicationError.NONE, result.error(), result.message());
+            if (result.batches().isEmpty()) {
+                return values;
+            }
+            for (Batch batch : result.batches()) {
+                for (int i = 0; i < batch.records().size(); i++) {
+                    values.put(batch.baseOffset() + i, new String(batch.records().get(i), StandardCharsets.UTF_8));
+                }
+                offset = batch.endOffset();
+            }
+        }
+    }
+
+    private void awaitFullIsrs(int size) {
+        for (KraftletBroker broker : brokers.values()) {
+            await(() -> everyPartition(broker.image(), p -> p.isrSize() == size && p.hasLeader()),
+                    "broker " + broker.nodeId() + " sees every ISR at " + size);
+        }
+        // The leaders act on that image too (they lead and serve).
+        await(() -> brokers.values().stream().mapToInt(b -> b.stats().leaderCount()).sum() == 3,
+                "three partitions are led");
+    }
+
+    private static boolean everyPartition(MetadataImage image, java.util.function.Predicate<PartitionRegistration> test) {
+        TopicImage topic = image.topics().topic(TOPIC);
+        return topic != null && topic.partitions().stream().allMatch(test);
+    }
+
+    private static PartitionRegistration partition(MetadataImage image, int p) {
+        return image.topics().topic(TOPIC).partition(p);
+    }
+
+    private static byte[] bytes(String value) {
+        return value.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void await(BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
