@@ -52,6 +52,8 @@ public final class Partition {
     private PartitionChangeProposal inFlight;
     private long leaderLogEndOffset;
     private long highWatermark;
+    /** Whether a replica may join the ISR now (the driver's view: registered, unfenced, not shutting down). */
+    private java.util.function.IntPredicate expansionEligible = id -> true;
     /** Test-only deliberate bugs (ReplicationPlantedBugTest); empty in production. */
     private java.util.Set<ReplicationPlantedBug> plantedBugs = java.util.EnumSet.noneOf(ReplicationPlantedBug.class);
 
@@ -176,7 +178,7 @@ public final class Partition {
     public Optional<PartitionChangeProposal> maybeExpandIsr(int replicaId) {
         FollowerState follower = followers.get(replicaId);
         if (inFlight != null || follower == null || isrState.isr().contains(replicaId)
-                || leaderRecoveryState == LeaderRecoveryState.RECOVERING) {
+                || leaderRecoveryState == LeaderRecoveryState.RECOVERING || !expansionEligible.test(replicaId)) {
             return Optional.empty();
         }
         long followerLogEndOffset = follower.logEndOffset();
@@ -326,6 +328,15 @@ public final class Partition {
         assert highWatermark <= leaderLogEndOffset : "HW " + highWatermark + " > LEO " + leaderLogEndOffset;
         // One AlterPartition in flight per partition, exactly while the ISR state is pending.
         assert (inFlight != null) == isrState.inFlight() : inFlight + " / " + isrState;
+    }
+
+    /**
+     * Replicas the controller would refuse (fenced, shutting down, unknown) are not proposed for
+     * the ISR (Kafka's {@code isReplicaIsrEligible}): the proposal would only come back
+     * INELIGIBLE_REPLICA, on every fetch.
+     */
+    public void setExpansionEligibility(java.util.function.IntPredicate eligible) {
+        this.expansionEligible = java.util.Objects.requireNonNull(eligible, "eligible");
     }
 
     /** Switches on deliberate bugs, for ReplicationPlantedBugTest only. */

@@ -222,6 +222,7 @@ public final class ReplicaManager {
         Partition leader = Partition.becomeLeader(partition.topicId(), partition.key.partition(), brokerId, brokerEpoch,
                 registration, partition.log.endOffset(), highWatermark, minIsr, nowMs);
         leader.plantBugs(plantedBugs);
+        leader.setExpansionEligibility(this::isIsrEligible);
         partition.leader = leader;
         partition.fetchHandler = new LeaderFetchHandler(partition.topicId(), partition.key.partition(), brokerId, leader,
                 partition.log, config.replicaFetchResponseMaxBytes());
@@ -755,6 +756,12 @@ public final class ReplicaManager {
         stopRole(partition, ReplicationError.KAFKA_STORAGE_ERROR, nowMs);
         partition.failure = reason;
         output.partitionFailed(partition.topicPartition, reason);
+    }
+
+    /** A broker the controller would accept into an ISR now, by this broker's image. */
+    private boolean isIsrEligible(int brokerId) {
+        BrokerRegistration broker = image.cluster().broker(brokerId);
+        return broker != null && broker.isActive();
     }
 
     private PartitionRegistration registration(PartitionKey key) {

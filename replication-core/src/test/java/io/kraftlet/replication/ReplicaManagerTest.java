@@ -120,10 +120,15 @@ class ReplicaManagerTest {
 
     private static MetadataImage image(int leader, List<Integer> isr, int leaderEpoch, int partitionEpoch,
             LeaderRecoveryState recovery, Map<String, String> topicConfigs) {
+        return image(leader, isr, leaderEpoch, partitionEpoch, recovery, topicConfigs, -1);
+    }
+
+    private static MetadataImage image(int leader, List<Integer> isr, int leaderEpoch, int partitionEpoch,
+            LeaderRecoveryState recovery, Map<String, String> topicConfigs, int fencedBroker) {
         List<MetadataRecord> records = new ArrayList<>();
         for (int id = 1; id <= 3; id++) {
             records.add(new MetadataRecord.RegisterBroker(id, 100 + id, new UUID(id, id),
-                    List.of(new Endpoint("PLAINTEXT", "localhost", 9090 + id)), "", false, false));
+                    List.of(new Endpoint("PLAINTEXT", "localhost", 9090 + id)), "", id == fencedBroker, false));
         }
         records.add(new MetadataRecord.Topic(TOPIC, TOPIC_ID));
         records.add(new MetadataRecord.Partition(TOPIC_ID, 0, List.of(1, 2, 3), isr, List.of(), List.of(), leader, recovery,
@@ -353,6 +358,22 @@ class ReplicaManagerTest {
         assertEquals(1, stats.isrShrinks());
         assertEquals(1, stats.underMinIsrPartitionCount());
         assertEquals(1, stats.underReplicatedPartitions());
+    }
+
+    @Test
+    void aCaughtUpFollowerJoinsTheIsrOnlyWhileTheControllerWouldAcceptIt() {
+        start(image(1, List.of(1, 2), 5, 10, LeaderRecoveryState.RECOVERED, Map.of(), 3));
+        fetchRound(2, 3);
+        assertTrue(brokers.get(1).out.proposals.isEmpty(), "fenced broker 3 is not proposed");
+        applyToAll(image(1, List.of(1, 2), 5, 10, LeaderRecoveryState.RECOVERED, Map.of()));
+        assertTrue(brokers.get(1).out.proposals.isEmpty());
+        // Broker 3's fetch parked at the leader is answered at its deadline; that fetch now counts.
+        now += CONFIG.replicaFetchWaitMaxMs();
+        brokers.get(1).manager.tick(now);
+        List<PartitionChangeProposal> proposals = brokers.get(1).out.proposals;
+        assertEquals(1, proposals.size(), proposals.toString());
+        assertEquals(List.of(1, 2, 3), proposals.get(0).newIsr().stream().map(b -> b.brokerId()).toList());
+        assertEquals(103, proposals.get(0).newIsr().get(2).brokerEpoch(), "the follower's broker epoch from its fetch");
     }
 
     @Test
