@@ -12,6 +12,16 @@ public interface LogStore {
     /** The log of {@code partition}, created empty (and durable as an empty log) if it has none. */
     PartitionLog getOrCreate(TopicPartition partition);
 
+    /**
+     * The log of {@code partition} of the topic with id {@code topicId}. A store that remembers
+     * topic ids ({@code LogDirectory}) replaces a log left by an earlier topic of the same name
+     * (deleted and re-created while this broker was away) with an empty one; by default the id
+     * is not checked.
+     */
+    default PartitionLog getOrCreate(TopicPartition partition, java.util.UUID topicId) {
+        return getOrCreate(partition);
+    }
+
     /** Closes and deletes the log of {@code partition} (its topic was deleted, or the replica moved away). */
     void delete(TopicPartition partition);
 }

@@ -191,7 +191,7 @@ public final class ReplicaManager {
         HostedPartition partition = hosted.get(key);
         if (partition == null) {
             TopicPartition topicPartition = new TopicPartition(topic.name(), key.partition());
-            partition = new HostedPartition(key, topicPartition, logs.getOrCreate(topicPartition));
+            partition = new HostedPartition(key, topicPartition, logs.getOrCreate(topicPartition, key.topicId()));
             hosted.put(key, partition);
         }
         if (partition.failure != null) {

@@ -3,6 +3,7 @@ package io.kraftlet.replication.log;
 import io.kraftlet.log.FileRaftLog;
 import io.kraftlet.metadata.TopicPartition;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -158,6 +160,68 @@ public final class LogDirectory implements io.kraftlet.replication.LogStore, Aut
             throw new UncheckedIOException("cannot fsync the log directory " + dir + ": " + e.getMessage(), e);
         }
         return created;
+    }
+
+    /** The file in a partition log's directory naming the topic id it belongs to (Kafka's name). */
+    public static final String PARTITION_METADATA_FILE = "partition.metadata";
+
+    /**
+     * The log of {@code partition} for the topic {@code topicId}. The id is kept in
+     * {@value #PARTITION_METADATA_FILE}; a log written for another topic id (a topic of the same
+     * name deleted and re-created while this broker was away) is deleted and started afresh, so
+     * its records never surface in the new topic. A log without the file (created through
+     * {@link #getOrCreate(TopicPartition)}) is claimed for {@code topicId}.
+     */
+    @Override
+    public FilePartitionLog getOrCreate(TopicPartition partition, UUID topicId) {
+        Objects.requireNonNull(topicId, "topicId");
+        Path metadata = dir.resolve(directoryName(partition)).resolve(PARTITION_METADATA_FILE);
+        Optional<UUID> recorded = readTopicId(metadata);
+        if (recorded.isPresent() && !recorded.get().equals(topicId)) {
+            delete(partition);
+        }
+        FilePartitionLog log = getOrCreate(partition);
+        if (recorded.isEmpty() || !recorded.get().equals(topicId)) {
+            writeTopicId(metadata, topicId);
+        }
+        return log;
+    }
+
+    private static Optional<UUID> readTopicId(Path file) {
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        try {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (line.startsWith("topic_id:")) {
+                    return Optional.of(UUID.fromString(line.substring("topic_id:".length()).trim()));
+                }
+            }
+            throw new IllegalStateException(file + " names no topic_id");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(file + " holds a malformed topic_id: " + e.getMessage(), e);
+        }
+    }
+
+    private static void writeTopicId(Path file, UUID topicId) {
+        Path temp = file.resolveSibling(PARTITION_METADATA_FILE + ".tmp");
+        try {
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                channel.write(java.nio.ByteBuffer.wrap(("version: 0\ntopic_id: " + topicId + "\n")
+                        .getBytes(StandardCharsets.UTF_8)));
+                channel.force(true);
+            }
+            Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            try (FileChannel parent = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
+                parent.force(true);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -60,6 +60,26 @@ class LogDirectoryTest {
     }
 
     @Test
+    void aLogLeftByAnEarlierTopicOfTheSameNameIsReplaced() {
+        TopicPartition orders = new TopicPartition("orders", 0);
+        java.util.UUID first = new java.util.UUID(1, 1);
+        java.util.UUID second = new java.util.UUID(2, 2);
+        try (LogDirectory logs = LogDirectory.open(dir)) {
+            FilePartitionLog log = logs.getOrCreate(orders, first);
+            log.appendAsLeader(1, records("first topic"), 0);
+            log.flush();
+        }
+        try (LogDirectory logs = LogDirectory.open(dir)) {
+            assertEquals(1, logs.getOrCreate(orders, first).endOffset(), "the same topic keeps its records");
+            assertEquals(0, logs.getOrCreate(orders, second).endOffset(), "a re-created topic starts empty");
+        }
+        try (LogDirectory logs = LogDirectory.open(dir)) {
+            assertEquals(0, logs.getOrCreate(orders, second).endOffset());
+            assertTrue(Files.exists(dir.resolve("orders-0").resolve(LogDirectory.PARTITION_METADATA_FILE)));
+        }
+    }
+
+    @Test
     void plainFilesInTheLogDirectoryAreLeftAlone() throws IOException {
         Files.writeString(dir.resolve("meta.properties"), "version=1\n");
         try (LogDirectory logs = LogDirectory.open(dir)) {
