@@ -29,6 +29,8 @@ final class HostedPartition {
     /** Follower role: the fetch state, and the broker it fetches from. */
     FollowerPartition follower;
     int leaderId = -1;
+    /** The follower leaves this partition out of its fetches until then, after a refused fetch. */
+    long fetchBackoffUntilMs;
 
     /** The HW this replica knows while it has no role (kept across roles; a new role starts from it). */
     long highWatermark;

@@ -24,4 +24,16 @@ public interface LogStore {
 
     /** Closes and deletes the log of {@code partition} (its topic was deleted, or the replica moved away). */
     void delete(TopicPartition partition);
+
+    /** The high watermark last checkpointed for {@code partition} (0 when none): where its replica starts after a restart. */
+    default long checkpointedHighWatermark(TopicPartition partition) {
+        return 0;
+    }
+
+    /**
+     * Durably records the high watermarks of the replicas held (Kafka's
+     * {@code replication-offset-checkpoint}); by default not kept.
+     */
+    default void checkpointHighWatermarks(java.util.Map<TopicPartition, Long> highWatermarks) {
+    }
 }

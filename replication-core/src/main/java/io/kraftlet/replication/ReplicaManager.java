@@ -102,6 +102,8 @@ public final class ReplicaManager {
     private MetadataImage image = MetadataImage.EMPTY;
     private boolean ready;
     private final Map<UUID, TopicImage> appliedTopics = new TreeMap<>();
+    /** Replicas whose log could not even be opened here, with why; offline until restart. */
+    private final Map<PartitionKey, String> unopenable = new TreeMap<>();
     private Object appliedConfigs;
     private final TreeMap<PartitionKey, HostedPartition> hosted = new TreeMap<>();
     private final TreeMap<Integer, Fetcher> fetchers = new TreeMap<>();
@@ -165,6 +167,7 @@ public final class ReplicaManager {
         boolean configsChanged = appliedConfigs != image.configs();
         appliedConfigs = image.configs();
         // Replicas that are gone first, so a topic re-created under the same name gets a fresh log.
+        unopenable.keySet().removeIf(key -> registration(key) == null || !registration(key).isReplica(brokerId));
         for (PartitionKey key : new ArrayList<>(hosted.keySet())) {
             PartitionRegistration registration = registration(key);
             if (registration == null || !registration.isReplica(brokerId)) {
@@ -180,7 +183,14 @@ public final class ReplicaManager {
             for (int p = 0; p < topic.partitionCount(); p++) {
                 PartitionRegistration registration = topic.partition(p);
                 if (registration.isReplica(brokerId)) {
-                    applyRegistration(new PartitionKey(topic.id(), p), topic, registration, nowMs);
+                    PartitionKey key = new PartitionKey(topic.id(), p);
+                    try {
+                        applyRegistration(key, topic, registration, nowMs);
+                    } catch (RuntimeException failure) {
+                        // One replica that cannot take its role (its log cannot be opened, say) must not
+                        // keep the rest of the image from being applied; it is reported and stays offline.
+                        replicaFailed(key, new TopicPartition(topic.name(), p), failure, nowMs);
+                    }
                 }
             }
         }
@@ -189,9 +199,15 @@ public final class ReplicaManager {
 
     private void applyRegistration(PartitionKey key, TopicImage topic, PartitionRegistration registration, long nowMs) {
         HostedPartition partition = hosted.get(key);
+        if (partition == null && unopenable.containsKey(key)) {
+            return;
+        }
         if (partition == null) {
             TopicPartition topicPartition = new TopicPartition(topic.name(), key.partition());
             partition = new HostedPartition(key, topicPartition, logs.getOrCreate(topicPartition, key.topicId()));
+            // The HW this replica knew before a restart: it bounds a later truncation (NoTruncationBelowHW)
+            // and lets a new leader serve reads at once.
+            partition.highWatermark = Math.min(logs.checkpointedHighWatermark(topicPartition), partition.log.endOffset());
             hosted.put(key, partition);
         }
         if (partition.failure != null) {
@@ -249,6 +265,7 @@ public final class ReplicaManager {
                 registration.leaderEpoch(), uncleanPossible ? LeaderRecoveryState.RECOVERING : LeaderRecoveryState.RECOVERED,
                 partition.log, highWatermark, config.replicaFetchMaxBytes());
         partition.leaderId = registration.leader();
+        partition.fetchBackoffUntilMs = 0;
         fetchers.computeIfAbsent(registration.leader(), id -> new Fetcher()).partitions.add(partition.key);
     }
 
@@ -351,6 +368,7 @@ public final class ReplicaManager {
         dirty.clear();
         List<PendingAppend> appends = new ArrayList<>(unflushed);
         unflushed.clear();
+        Map<HostedPartition, RuntimeException> failed = new LinkedHashMap<>();
         for (PartitionKey key : flushed) {
             HostedPartition partition = hosted.get(key);
             if (partition == null || !partition.isLeader()) {
@@ -360,9 +378,11 @@ public final class ReplicaManager {
                 partition.log.flush();
                 partition.leader.updateLeaderLogEndOffset(partition.log.endOffset());
             } catch (RuntimeException storageFailure) {
-                failReplica(partition, "flush failed: " + storageFailure, nowMs);
+                failed.put(partition, storageFailure);
             }
         }
+        // Only once every other log of the turn is durable: failing a replica answers parked fetches.
+        failed.forEach((partition, storageFailure) -> failReplica(partition, "flush failed: " + storageFailure, nowMs));
         for (PendingAppend append : appends) {
             HostedPartition partition = hosted.get(append.key());
             if (partition == null || !partition.isLeader()) {
@@ -406,11 +426,14 @@ public final class ReplicaManager {
         }
         long highWatermark = partition.leader.highWatermark();
         long startOffset = partition.log.startOffset();
-        if (offset < startOffset || offset > highWatermark) {
+        if (offset < startOffset || offset > partition.log.endOffset()) {
             return ReadResult.failed(ReplicationError.OFFSET_OUT_OF_RANGE, highWatermark, startOffset, "offset " + offset
-                    + " is outside the readable range [" + startOffset + ", " + highWatermark + "] of " + topicPartition);
+                    + " is outside the log [" + startOffset + ", " + partition.log.endOffset() + "] of " + topicPartition
+                    + " (readable up to the high watermark " + highWatermark + ")");
         }
-        if (offset == highWatermark) {
+        if (offset >= highWatermark) {
+            // Held but not committed yet (or a new leader's HW still catching up): nothing to read, no error,
+            // as Kafka answers; the client polls again.
             return new ReadResult(ReplicationError.NONE, List.of(), highWatermark, startOffset, "");
         }
         try {
@@ -546,7 +569,13 @@ public final class ReplicaManager {
             }
             List<FetchPartitionRequest> requests = new ArrayList<>(fetcher.partitions.size());
             for (PartitionKey key : fetcher.partitions) {
-                requests.add(hosted.get(key).follower.buildFetchRequest());
+                HostedPartition partition = hosted.get(key);
+                if (nowMs >= partition.fetchBackoffUntilMs) {
+                    requests.add(partition.follower.buildFetchRequest());
+                }
+            }
+            if (requests.isEmpty()) {
+                continue; // every partition backs off; nextWakeupMs covers the earliest
             }
             long fetchId = ++nextFetchId;
             fetcher.inFlightFetchId = fetchId;
@@ -563,28 +592,33 @@ public final class ReplicaManager {
             return;
         }
         fetcher.inFlightFetchId = -1;
-        boolean backOff = false;
         for (ReplicaFetchResponse.PartitionData data : response.partitions()) {
             HostedPartition partition = hosted.get(new PartitionKey(data.topicId(), data.partition()));
             if (partition == null || !partition.isFollower() || partition.leaderId != leaderId) {
                 continue;
             }
-            backOff |= applyFetchedData(partition, data.response(), nowMs);
-        }
-        if (backOff) {
-            fetcher.backoffUntilMs = nowMs + config.replicaFetchBackoffMs();
+            if (applyFetchedData(partition, data.response(), nowMs)) {
+                // Only this partition waits (as Kafka's delayPartitions): the others keep fetching.
+                partition.fetchBackoffUntilMs = nowMs + config.replicaFetchBackoffMs();
+            }
         }
         sendFetches(nowMs);
     }
 
-    /** Applies one partition's answer; returns whether the fetcher should back off. */
+    /** Applies one partition's answer; returns whether this partition should back off. */
     private boolean applyFetchedData(HostedPartition partition, FetchPartitionResponse response, long nowMs) {
         long highWatermarkBefore = partition.follower.highWatermark();
+        long endOffsetBefore = partition.log.endOffset();
         FollowerFetchOutcome outcome;
         try {
-            outcome = partition.follower.handleFetchResponse(response);
-            if (outcome.kind() == FollowerFetchOutcome.Kind.APPENDED && outcome.appendedBatches() > 0) {
-                partition.log.flush(); // the next fetch offset tells the leader these records are durable here
+            try {
+                outcome = partition.follower.handleFetchResponse(response);
+            } finally {
+                if (partition.log.endOffset() > endOffsetBefore) {
+                    // The next fetch offset tells the leader these records are durable here: flush even
+                    // when a later batch of the answer was refused.
+                    partition.log.flush();
+                }
             }
         } catch (IllegalArgumentException protocolViolation) {
             // The leader sent something that cannot follow this log; ask again after a pause.
@@ -744,13 +778,29 @@ public final class ReplicaManager {
         }
         for (Fetcher fetcher : fetchers.values()) {
             if (fetcher.inFlightFetchId < 0 && !fetcher.partitions.isEmpty()) {
-                next = Math.min(next, fetcher.backoffUntilMs);
+                long earliestPartition = Long.MAX_VALUE;
+                for (PartitionKey key : fetcher.partitions) {
+                    earliestPartition = Math.min(earliestPartition, hosted.get(key).fetchBackoffUntilMs);
+                }
+                next = Math.min(next, Math.max(fetcher.backoffUntilMs, earliestPartition));
             }
         }
         return next;
     }
 
     // ------------------------------------------------------------------ failures and views
+
+    private void replicaFailed(PartitionKey key, TopicPartition topicPartition, RuntimeException failure, long nowMs) {
+        HostedPartition partition = hosted.get(key);
+        String reason = "taking its role failed: " + failure;
+        if (partition != null) {
+            if (partition.failure == null) {
+                failReplica(partition, reason, nowMs);
+            }
+        } else if (unopenable.put(key, reason) == null) {
+            output.partitionFailed(topicPartition, reason);
+        }
+    }
 
     private void failReplica(HostedPartition partition, String reason, long nowMs) {
         stopRole(partition, ReplicationError.KAFKA_STORAGE_ERROR, nowMs);
@@ -787,6 +837,17 @@ public final class ReplicaManager {
         return image.configs().topicValue(topic, "unclean.leader.election.enable")
                 .map(value -> value.trim().equalsIgnoreCase("true"))
                 .orElse(config.uncleanLeaderElectionEnable());
+    }
+
+    /** The HW each replica here knows, for the checkpoint (failed replicas left out). */
+    public Map<TopicPartition, Long> highWatermarks() {
+        Map<TopicPartition, Long> marks = new LinkedHashMap<>();
+        for (HostedPartition partition : hosted.values()) {
+            if (partition.failure == null) {
+                marks.put(partition.topicPartition, partition.knownHighWatermark());
+            }
+        }
+        return marks;
     }
 
     /** The replicas hosted here, in key order. */
@@ -838,6 +899,7 @@ public final class ReplicaManager {
                 atMinIsr += isrSize == partition.leader.minInsyncReplicas() ? 1 : 0;
             }
         }
+        offline += unopenable.size();
         return new ReplicationStats(leaders, followers, underReplicated, underMinIsr, atMinIsr, offline, isrShrinks,
                 isrExpands, uncleanLeaderships, uncleanTruncatedOffsets);
     }

@@ -297,9 +297,13 @@ class ReplicaManagerTest {
         assertEquals(1, inside.batches().size());
         Batch batch = inside.batches().get(0);
         assertEquals(0, batch.baseOffset(), "a read inside a batch gets the whole batch");
-        ReadResult outside = brokers.get(1).manager.read(TP, 4, 100);
+        ReadResult outside = brokers.get(1).manager.read(TP, 5, 100);
         assertEquals(ReplicationError.OFFSET_OUT_OF_RANGE, outside.error());
-        assertTrue(outside.message().contains("[0, 3]"), outside.message());
+        assertTrue(outside.message().contains("[0, 3]") && outside.message().contains("high watermark 3"), outside.message());
+        produce(1, ProduceAcks.LEADER, "d");
+        ReadResult notCommitted = brokers.get(1).manager.read(TP, 3, 100);
+        assertEquals(ReplicationError.NONE, notCommitted.error(), "held but above the HW: empty, as Kafka answers");
+        assertTrue(notCommitted.batches().isEmpty());
         assertEquals(ReplicationError.NOT_LEADER_OR_FOLLOWER, brokers.get(2).manager.read(TP, 0, 100).error());
     }
 
@@ -374,6 +378,35 @@ class ReplicaManagerTest {
         assertEquals(1, proposals.size(), proposals.toString());
         assertEquals(List.of(1, 2, 3), proposals.get(0).newIsr().stream().map(b -> b.brokerId()).toList());
         assertEquals(103, proposals.get(0).newIsr().get(2).brokerEpoch(), "the follower's broker epoch from its fetch");
+    }
+
+    @Test
+    void aReplicaStartsFromItsCheckpointedHighWatermark() {
+        Broker broker = brokers.get(2);
+        MemoryPartitionLog log = (MemoryPartitionLog) broker.store.getOrCreate(TP);
+        log.appendAsLeader(4, List.of(new byte[1], new byte[1], new byte[1]), 0);
+        log.flush();
+        LogStore checkpointed = new LogStore() {
+            @Override
+            public PartitionLog getOrCreate(TopicPartition partition) {
+                return broker.store.getOrCreate(partition);
+            }
+
+            @Override
+            public void delete(TopicPartition partition) {
+                broker.store.delete(partition);
+            }
+
+            @Override
+            public long checkpointedHighWatermark(TopicPartition partition) {
+                return 7; // more than the log holds: clamped to its end
+            }
+        };
+        ReplicaManager restarted = new ReplicaManager(2, CONFIG, checkpointed, broker.out);
+        restarted.setBrokerEpoch(102, now);
+        restarted.applyImage(stableImage(Map.of()), now);
+        assertEquals(3, restarted.replica(KEY).orElseThrow().highWatermark());
+        assertEquals(Map.of(TP, 3L), restarted.highWatermarks());
     }
 
     @Test

@@ -54,6 +54,7 @@ import java.util.concurrent.TimeUnit;
  * the clean shutdown recorded, so the controller trusts this broker's data on its next start.
  */
 public final class KraftletBroker implements AutoCloseable {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(KraftletBroker.class);
     /** Client and follower requests that may wait for the replication thread at once. */
     public static final int MAX_QUEUED_REQUESTS = 50_000;
 
@@ -181,6 +182,10 @@ public final class KraftletBroker implements AutoCloseable {
 
     private void stopReplication() {
         driver.close();
+        if (!driver.isStopped()) {
+            // The marker must not vouch for logs a running thread may still write.
+            throw new IllegalStateException("broker " + nodeId + ": the replication thread did not stop");
+        }
         logs.close();
     }
 
@@ -194,7 +199,11 @@ public final class KraftletBroker implements AutoCloseable {
         try {
             server.close();
         } finally {
-            stopReplication(); // again, if the controller did not grant the shutdown in time
+            try {
+                stopReplication(); // again, if the controller did not grant the shutdown in time
+            } catch (RuntimeException notStopped) {
+                log.error("broker {}: closing replication failed", nodeId, notStopped);
+            }
             if (metrics != null) {
                 metrics.close();
             }

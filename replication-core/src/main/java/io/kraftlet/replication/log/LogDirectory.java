@@ -42,6 +42,7 @@ public final class LogDirectory implements io.kraftlet.replication.LogStore, Aut
     private final Path dir;
     private final FileRaftLog.Builder options;
     private final Map<TopicPartition, FilePartitionLog> logs = new TreeMap<>(ORDER);
+    private final Map<TopicPartition, Long> checkpointedHighWatermarks = new TreeMap<>(ORDER);
 
     private LogDirectory(Path dir, FileRaftLog.Builder options) {
         this.dir = dir;
@@ -87,6 +88,75 @@ public final class LogDirectory implements io.kraftlet.replication.LogStore, Aut
         for (TopicPartition partition : partitions) {
             logs.put(partition, FilePartitionLog.open(dir.resolve(directoryName(partition)), options));
         }
+        readCheckpoint();
+    }
+
+    /** Kafka's name for the file of high watermarks in each log directory. */
+    public static final String HIGH_WATERMARK_CHECKPOINT_FILE = "replication-offset-checkpoint";
+
+    private void readCheckpoint() {
+        Path file = dir.resolve(HIGH_WATERMARK_CHECKPOINT_FILE);
+        if (!Files.exists(file)) {
+            return;
+        }
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        for (int i = 0; i < lines.size(); i++) {
+            String[] fields = lines.get(i).trim().split(" ");
+            try {
+                if (i == 0) {
+                    if (!lines.get(0).trim().equals("0")) {
+                        throw new IllegalStateException(file + " has version '" + lines.get(0) + "', expected 0");
+                    }
+                } else if (i == 1) {
+                    Integer.parseInt(fields[0]);
+                } else if (!lines.get(i).isBlank()) {
+                    checkpointedHighWatermarks.put(new TopicPartition(fields[0], Integer.parseInt(fields[1])),
+                            Long.parseLong(fields[2]));
+                }
+            } catch (RuntimeException malformed) {
+                if (malformed instanceof IllegalStateException) {
+                    throw malformed;
+                }
+                throw new IllegalStateException(file + " line " + (i + 1) + " is not '<topic> <partition> <high "
+                        + "watermark>': '" + lines.get(i) + "'", malformed);
+            }
+        }
+    }
+
+    @Override
+    public long checkpointedHighWatermark(TopicPartition partition) {
+        return checkpointedHighWatermarks.getOrDefault(partition, 0L);
+    }
+
+    /** Writes the high watermarks (version line, count line, one {@code topic partition hw} line each), fsynced. */
+    @Override
+    public void checkpointHighWatermarks(Map<TopicPartition, Long> highWatermarks) {
+        StringBuilder text = new StringBuilder("0\n").append(highWatermarks.size()).append('\n');
+        highWatermarks.forEach((partition, mark) -> text.append(partition.topic()).append(' ')
+                .append(partition.partition()).append(' ').append(mark).append('\n'));
+        Path file = dir.resolve(HIGH_WATERMARK_CHECKPOINT_FILE);
+        Path temp = dir.resolve(HIGH_WATERMARK_CHECKPOINT_FILE + ".tmp");
+        try {
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                channel.write(java.nio.ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)));
+                channel.force(true);
+            }
+            Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            try (FileChannel parent = FileChannel.open(dir, StandardOpenOption.READ)) {
+                parent.force(true);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+        checkpointedHighWatermarks.clear();
+        checkpointedHighWatermarks.putAll(highWatermarks);
     }
 
     /** The sub-directory name of a partition's log: {@code <topic>-<partition>}. */

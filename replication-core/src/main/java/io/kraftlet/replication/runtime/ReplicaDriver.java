@@ -61,9 +61,12 @@ public final class ReplicaDriver implements ReplicationApi, MetadataListener, Au
     /** Longest idle wait, so a broker epoch that became known is noticed soon. */
     private static final long MAX_IDLE_MS = 100;
     private static final int MAX_COMMANDS_PER_TURN = 4096;
+    /** Kafka's replica.high.watermark.checkpoint.interval.ms default. */
+    private static final long HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS = 5_000;
 
     private final int brokerId;
     private final ReplicaManager manager;
+    private final LogStore logs;
     private final ReplicaTransport transport;
     private final Function<ControllerApi.AlterPartitionRequest, CompletableFuture<AlterPartitionReply>> alterPartition;
     private final Clock clock;
@@ -73,6 +76,9 @@ public final class ReplicaDriver implements ReplicationApi, MetadataListener, Au
     private final LinkedBlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
     private final AtomicInteger queuedRequests = new AtomicInteger();
     private final AtomicReference<MetadataImage> pendingImage = new AtomicReference<>();
+    private final Object admission = new Object();
+    /** Set (under {@link #admission}) when the driver drains its inbox for the last time. */
+    private boolean drained;
     private final Thread thread;
 
     // Driver thread only.
@@ -81,6 +87,7 @@ public final class ReplicaDriver implements ReplicationApi, MetadataListener, Au
     private final Map<Long, CompletableFuture<ReplicaFetchResponse>> fetches = new HashMap<>();
     private final List<PartitionChangeProposal> proposals = new ArrayList<>();
     private long statsDueAtMs;
+    private long checkpointDueAtMs;
 
     private volatile ReplicationStats stats = ReplicationStats.EMPTY;
     private volatile boolean running = true;
@@ -105,6 +112,7 @@ public final class ReplicaDriver implements ReplicationApi, MetadataListener, Au
         }
         this.requestTimeoutMs = requestTimeoutMs;
         this.maxQueuedRequests = maxQueuedRequests;
+        this.logs = Objects.requireNonNull(logs, "logs");
         this.manager = new ReplicaManager(brokerId, config, logs, new Output());
         this.thread = new Thread(this::run, "kraftlet-replica-" + brokerId);
         this.thread.setDaemon(true);
@@ -126,61 +134,92 @@ public final class ReplicaDriver implements ReplicationApi, MetadataListener, Au
     @Override
     public CompletableFuture<ProduceResult> produce(ProduceRequest request) {
         CompletableFuture<ProduceResult> future = new CompletableFuture<>();
-        if (!admit()) {
-            future.complete(ProduceResult.failed(ReplicationError.THROTTLING_QUOTA_EXCEEDED, "broker " + brokerId
-                    + " has " + maxQueuedRequests + " requests queued; retry after a back-off"));
-            return future;
-        }
-        inbox.add(() -> {
-            queuedRequests.decrementAndGet();
+        String refusal = admit();
+        if (refusal == null && !enqueueRequest(() -> {
             long requestId = ++nextRequestId;
             produces.put(requestId, future);
             manager.produce(requestId, request, clock.nowMs());
-        });
+        })) {
+            refusal = shuttingDown();
+        }
+        if (refusal != null) {
+            future.complete(ProduceResult.failed(running ? ReplicationError.THROTTLING_QUOTA_EXCEEDED
+                    : ReplicationError.NOT_LEADER_OR_FOLLOWER, refusal));
+        }
         return future;
     }
 
     @Override
     public CompletableFuture<ReplicaFetchResponse> fetch(ReplicaFetchRequest request) {
         CompletableFuture<ReplicaFetchResponse> future = new CompletableFuture<>();
-        if (!admit()) {
-            future.completeExceptionally(new IllegalStateException("broker " + brokerId + " has " + maxQueuedRequests
-                    + " requests queued"));
-            return future;
-        }
-        inbox.add(() -> {
-            queuedRequests.decrementAndGet();
+        String refusal = admit();
+        if (refusal == null && !enqueueRequest(() -> {
             long requestId = ++nextRequestId;
             fetches.put(requestId, future);
             manager.handleFetchRequest(requestId, request, clock.nowMs());
-        });
+        })) {
+            refusal = shuttingDown();
+        }
+        if (refusal != null) {
+            future.completeExceptionally(new IllegalStateException(refusal));
+        }
         return future;
     }
 
     @Override
     public CompletableFuture<ReadResult> read(TopicPartition topicPartition, long offset, int maxBytes) {
         CompletableFuture<ReadResult> future = new CompletableFuture<>();
-        if (!admit()) {
-            future.complete(ReadResult.failed(ReplicationError.THROTTLING_QUOTA_EXCEEDED, -1, -1, "broker " + brokerId
-                    + " has " + maxQueuedRequests + " requests queued; retry after a back-off"));
-            return future;
+        String refusal = admit();
+        if (refusal == null && !enqueueRequest(() -> future.complete(manager.read(topicPartition, offset, maxBytes)))) {
+            refusal = shuttingDown();
         }
-        inbox.add(() -> {
-            queuedRequests.decrementAndGet();
-            future.complete(manager.read(topicPartition, offset, maxBytes));
-        });
+        if (refusal != null) {
+            future.complete(ReadResult.failed(running ? ReplicationError.THROTTLING_QUOTA_EXCEEDED
+                    : ReplicationError.NOT_LEADER_OR_FOLLOWER, -1, -1, refusal));
+        }
         return future;
     }
 
-    private boolean admit() {
+    /** Null when a client or follower request may be queued, else why not. */
+    private String admit() {
         if (!running) {
-            return false;
+            return shuttingDown();
         }
         if (queuedRequests.incrementAndGet() > maxQueuedRequests) {
             queuedRequests.decrementAndGet();
-            return false;
+            return "broker " + brokerId + " has " + maxQueuedRequests + " requests queued; retry after a back-off";
         }
-        return true;
+        return null;
+    }
+
+    private String shuttingDown() {
+        return "broker " + brokerId + " is shutting down";
+    }
+
+    /** Queues an admitted request; false (and the slot given back) once the driver has stopped taking input. */
+    private boolean enqueueRequest(Runnable request) {
+        if (enqueue(() -> {
+            queuedRequests.decrementAndGet();
+            request.run();
+        })) {
+            return true;
+        }
+        queuedRequests.decrementAndGet();
+        return false;
+    }
+
+    /**
+     * Queues a command unless the driver stopped taking input; a command queued here always runs
+     * (the driver drains the inbox when it stops), so no future is left behind.
+     */
+    private boolean enqueue(Runnable command) {
+        synchronized (admission) {
+            if (drained) {
+                return false;
+            }
+            inbox.add(command);
+            return true;
+        }
     }
 
     /** The replication state as of the last refresh (at most a fraction of a second old). */
@@ -200,9 +239,10 @@ public final class ReplicaDriver implements ReplicationApi, MetadataListener, Au
                 long waitMs = Math.max(0, Math.min(manager.nextWakeupMs() - now, MAX_IDLE_MS));
                 Runnable command = inbox.poll(waitMs, TimeUnit.MILLISECONDS);
                 int handled = 0;
-                while (command != null && running) {
+                // A command taken off the inbox always runs, even when closing: its future waits on it.
+                while (command != null) {
                     runCommand(command);
-                    command = ++handled < MAX_COMMANDS_PER_TURN ? inbox.poll() : null;
+                    command = ++handled < MAX_COMMANDS_PER_TURN && running ? inbox.poll() : null;
                 }
                 MetadataImage image = pendingImage.getAndSet(null);
                 now = clock.nowMs();
@@ -214,6 +254,12 @@ public final class ReplicaDriver implements ReplicationApi, MetadataListener, Au
                     runCommand(() -> manager.tick(clock.nowMs()));
                 }
                 sendProposals();
+                // Only once the replicas exist: they start from the old checkpoint, which must not be
+                // overwritten before they read it.
+                if (manager.isReady() && now >= checkpointDueAtMs) {
+                    runCommand(() -> logs.checkpointHighWatermarks(manager.highWatermarks()));
+                    checkpointDueAtMs = now + HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS;
+                }
                 if (now >= statsDueAtMs) {
                     stats = manager.stats();
                     statsDueAtMs = now + STATS_INTERVAL_MS;
@@ -243,7 +289,7 @@ public final class ReplicaDriver implements ReplicationApi, MetadataListener, Au
         proposals.clear();
         alterPartition.apply(new ControllerApi.AlterPartitionRequest(brokerId, manager.brokerEpoch(), batch))
                 .orTimeout(requestTimeoutMs, TimeUnit.MILLISECONDS)
-                .whenComplete((reply, failure) -> inbox.add(() -> onAlterPartitionReply(batch, reply, failure)));
+                .whenComplete((reply, failure) -> enqueue(() -> onAlterPartitionReply(batch, reply, failure)));
     }
 
     private void onAlterPartitionReply(List<PartitionChangeProposal> batch, AlterPartitionReply reply,
@@ -275,11 +321,17 @@ public final class ReplicaDriver implements ReplicationApi, MetadataListener, Au
     }
 
     private void failPending() {
+        synchronized (admission) {
+            drained = true;
+        }
         // Requests that were queued run first, so acks 0/1 appends are answered truthfully.
         for (Runnable command = inbox.poll(); command != null; command = inbox.poll()) {
             runCommand(command);
         }
         runCommand(() -> manager.flush(clock.nowMs()));
+        if (manager.isReady()) {
+            runCommand(() -> logs.checkpointHighWatermarks(manager.highWatermarks()));
+        }
         for (CompletableFuture<ProduceResult> future : produces.values()) {
             future.complete(ProduceResult.failed(ReplicationError.NOT_LEADER_OR_FOLLOWER, "broker " + brokerId
                     + " is shutting down"));
@@ -289,6 +341,11 @@ public final class ReplicaDriver implements ReplicationApi, MetadataListener, Au
             future.completeExceptionally(new IllegalStateException("broker " + brokerId + " is shutting down"));
         }
         fetches.clear();
+    }
+
+    /** Whether the driver thread has ended (after {@link #close()}). */
+    public boolean isStopped() {
+        return !thread.isAlive();
     }
 
     /** Stops the thread; waiting requests are answered (produces NOT_LEADER_OR_FOLLOWER). Idempotent. */
@@ -327,10 +384,17 @@ public final class ReplicaDriver implements ReplicationApi, MetadataListener, Au
         @Override
         public void sendFetch(int leaderId, long fetchId, ReplicaFetchRequest request) {
             BrokerRegistration leader = manager.image().cluster().broker(leaderId);
-            CompletableFuture<ReplicaFetchResponse> answer = leader == null
-                    ? CompletableFuture.failedFuture(new IllegalStateException("broker " + leaderId + " is not registered"))
-                    : transport.fetch(leader, request, request.maxWaitMs() + requestTimeoutMs);
-            answer.whenComplete((response, failure) -> inbox.add(() -> {
+            CompletableFuture<ReplicaFetchResponse> answer;
+            try {
+                answer = leader == null
+                        ? CompletableFuture.failedFuture(new IllegalStateException("broker " + leaderId + " is not registered"))
+                        : transport.fetch(leader, request, request.maxWaitMs() + requestTimeoutMs);
+            } catch (RuntimeException cannotSend) {
+                // A fetch that cannot even be sent (bad TLS files, a bad address) fails like a lost one,
+                // so the fetcher backs off and tries again instead of waiting for an answer forever.
+                answer = CompletableFuture.failedFuture(cannotSend);
+            }
+            answer.whenComplete((response, failure) -> enqueue(() -> {
                 if (failure != null) {
                     log.debug("broker {}: fetch from broker {} failed: {}", brokerId, leaderId, failure.toString());
                     manager.handleFetchFailure(leaderId, fetchId, clock.nowMs());

@@ -80,6 +80,21 @@ class LogDirectoryTest {
     }
 
     @Test
+    void highWatermarksSurviveAReopenAndABadCheckpointIsNamed() throws IOException {
+        TopicPartition orders = new TopicPartition("orders", 3);
+        try (LogDirectory logs = LogDirectory.open(dir)) {
+            assertEquals(0, logs.checkpointedHighWatermark(orders));
+            logs.checkpointHighWatermarks(java.util.Map.of(orders, 42L));
+        }
+        try (LogDirectory logs = LogDirectory.open(dir)) {
+            assertEquals(42, logs.checkpointedHighWatermark(orders));
+        }
+        Files.writeString(dir.resolve(LogDirectory.HIGH_WATERMARK_CHECKPOINT_FILE), "0\n1\norders three 42\n");
+        IllegalStateException refused = assertThrows(IllegalStateException.class, () -> LogDirectory.open(dir));
+        assertTrue(refused.getMessage().contains("line 3"), refused.getMessage());
+    }
+
+    @Test
     void plainFilesInTheLogDirectoryAreLeftAlone() throws IOException {
         Files.writeString(dir.resolve("meta.properties"), "version=1\n");
         try (LogDirectory logs = LogDirectory.open(dir)) {
