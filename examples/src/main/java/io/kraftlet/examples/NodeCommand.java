@@ -103,7 +103,8 @@ final class NodeCommand implements Callable<Integer> {
         lines.add("  process.roles=broker");
         lines.add("  controller.quorum.voters=1@127.0.0.1:9093,2@127.0.0.1:9094,3@127.0.0.1:9095");
         lines.add("  listeners=PLAINTEXT://127.0.0.1:9092");
-        lines.add("  metadata.log.dir=/var/lib/kraftlet/4");
+        lines.add("  metadata.log.dir=/var/lib/kraftlet/4/metadata");
+        lines.add("  log.dirs=/var/lib/kraftlet/4/data");
         return lines.toArray(String[]::new);
     }
 }

@@ -17,6 +17,7 @@ import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * A whole KRaft-style cluster in one thread: 1-5 controllers (Raft voters, each with a metadata
@@ -53,6 +54,31 @@ public final class ControllerSimulation {
     record Event(long atMs, long seq, MetadataSimNode node, Runnable action) {
     }
 
+    /**
+     * What a test adds to the cluster (the replication simulation's brokers and clients): a
+     * plug-in per broker incarnation, endpoints of its own, checks after every event and at the
+     * end. Without one the simulation runs exactly as before for the same seed.
+     */
+    interface Extension {
+        /** A plug-in for a broker incarnation that is starting; null for none. */
+        SimBroker.Plugin brokerStarting(SimBroker broker);
+
+        /** Whether the random admin workload runs (it elects uncleanly and deletes topics at random). */
+        boolean adminWorkload();
+
+        /** Called once the nodes have started, to schedule the extension's own work. */
+        void start();
+
+        /** The extension's own network endpoint with this id, or null. */
+        ControllerSimNetwork.Endpoint endpoint(int id);
+
+        /** After every event, after the controller checks. */
+        void afterEvent();
+
+        /** After the controller liveness checks at the end of a run. */
+        void atEnd();
+    }
+
     /** What a run established. */
     public record Result(long events, long checks, long imagesChecked, long committedOffsets,
             long partitionChangesChecked, long elections, long uncleanElections, long preferredElections,
@@ -75,6 +101,7 @@ public final class ControllerSimulation {
     private final AdminWorkload admin;
     private final SimTrace trace;
     private final SimulatedClock clock = new SimulatedClock();
+    private final Extension extension;
     private long seq;
     private long eventCount;
     private long nextRequestId = 1;
@@ -82,6 +109,12 @@ public final class ControllerSimulation {
     private long cutsHealed;
 
     public ControllerSimulation(ControllerSchedule schedule, Set<ControllerPlantedBug> bugs, Consumer<String> printer) {
+        this(schedule, bugs, printer, null);
+    }
+
+    /** With an {@link Extension}, made once the cluster exists (before anything runs). */
+    ControllerSimulation(ControllerSchedule schedule, Set<ControllerPlantedBug> bugs, Consumer<String> printer,
+            Function<ControllerSimulation, Extension> extensionFactory) {
         this.schedule = schedule;
         this.bugs = bugs.isEmpty() ? EnumSet.noneOf(ControllerPlantedBug.class) : EnumSet.copyOf(bugs);
         this.random = new Random(schedule.seed());
@@ -104,6 +137,7 @@ public final class ControllerSimulation {
         }
         this.network = new ControllerSimNetwork(this, new Random(schedule.seed() ^ 0x5DEECE66DL));
         this.admin = new AdminWorkload(this, new Random(schedule.seed() * 31 + 17));
+        this.extension = extensionFactory == null ? null : extensionFactory.apply(this);
     }
 
     /** Runs the schedule; throws {@link InvariantViolation} (with the trace) on a violation. */
@@ -129,8 +163,13 @@ public final class ControllerSimulation {
             }
         }
         schedule(schedule.faultHorizonMs(), null, this::healEverything);
-        admin.start();
-        long endMs = schedule.faultHorizonMs() + LIVENESS_WINDOW_MS;
+        if (extension == null || extension.adminWorkload()) {
+            admin.start();
+        }
+        if (extension != null) {
+            extension.start();
+        }
+        long endMs = endMs();
         long currentMs = -1;
         int eventsThisMs = 0;
         while (!events.isEmpty()) {
@@ -154,8 +193,14 @@ public final class ControllerSimulation {
             eventCount++;
             event.action().run();
             checker.afterEvent(nodes);
+            if (extension != null) {
+                extension.afterEvent();
+            }
         }
         checkLiveness();
+        if (extension != null) {
+            extension.atEnd();
+        }
         return new Result(eventCount, checker.checks(), checker.imagesChecked(), checker.committedEndOffset(),
                 checker.partitionChangesChecked(), checker.elections(), checker.uncleanElections(),
                 checker.preferredElections(), admin.sent(), admin.answered(), admin.succeeded(),
@@ -306,7 +351,9 @@ public final class ControllerSimulation {
                 }
             }
         }
-        admin.checkAnswered();
+        if (extension == null || extension.adminWorkload()) {
+            admin.checkAnswered();
+        }
         checker.checkEveryRequestAnswered(nowMs() - DRAIN_MS);
     }
 
@@ -374,7 +421,27 @@ public final class ControllerSimulation {
         if (id == AdminWorkload.ID) {
             return admin;
         }
+        if (extension != null && id > nodes.size()) {
+            return extension.endpoint(id);
+        }
         return id >= 1 && id <= nodes.size() ? nodes.get(id - 1) : null;
+    }
+
+    Extension extension() {
+        return extension;
+    }
+
+    List<SimBroker> brokers() {
+        return brokers;
+    }
+
+    List<SimController> controllers() {
+        return controllers;
+    }
+
+    /** When the run ends: the fault horizon plus the liveness window. */
+    long endMs() {
+        return schedule.faultHorizonMs() + LIVENESS_WINDOW_MS;
     }
 
     Random random() {

@@ -28,8 +28,30 @@ import java.util.UUID;
  *
  * <p>A crash restarts it with a new incarnation id and previous broker epoch -1; a clean
  * shutdown (controlled shutdown first) restarts it with the epoch it had.
+ *
+ * <p>When the simulation has an {@link ControllerSimulation.Extension}, each incarnation runs the
+ * extension's {@link Plugin} (images, lifecycle changes and unknown messages go to it) and the
+ * leader agent stays off: the plug-in proposes the ISR changes.
  */
 final class SimBroker extends MetadataSimNode {
+    /**
+     * What a test runs inside one broker incarnation (the replication simulation's replica
+     * manager). Called on the simulation's one thread; it must not stop or start the broker.
+     */
+    interface Plugin {
+        /** A new image was published to this broker. */
+        void onImage(MetadataImage image);
+
+        /** The lifecycle was polled (its state or broker epoch may have changed). */
+        void onLifecycle();
+
+        /** A message that is not an answer to the broker's own controller requests; false if unknown. */
+        boolean receive(int from, Object message);
+
+        /** The incarnation ends: {@code powerCut} loses unflushed data, else everything is flushed first. */
+        void onStop(boolean powerCut);
+    }
+
     static final int HEARTBEAT_INTERVAL_MS = 500;
     static final int RETRY_BACKOFF_MS = 100;
     static final int RPC_TIMEOUT_MS = 1000;
@@ -54,6 +76,9 @@ final class SimBroker extends MetadataSimNode {
     private boolean stopping;
     private int restartDelayMs;
     private BrokerLifecycle.State lastState;
+    /** The extension's plug-in of this incarnation, or null. */
+    Plugin plugin;
+    private boolean poweringOff;
 
     SimBroker(int id, ControllerSimulation sim) {
         super(id, sim);
@@ -72,14 +97,23 @@ final class SimBroker extends MetadataSimNode {
         stopping = false;
         lastState = null;
         sim.trace(name() + " starts, incarnation " + shortId(incarnationId) + ", previous epoch " + previousBrokerEpoch);
+        ControllerSimulation.Extension extension = sim.extension();
+        plugin = extension == null ? null : extension.brokerStarting(this);
+        poweringOff = false;
         startRaft();
         pollLifecycle();
-        scheduleAgent();
+        if (extension == null) {
+            // With an extension, its replica managers propose the ISR changes instead of the agent.
+            scheduleAgent();
+        }
     }
 
     @Override
     void onImage(MetadataImage image, boolean fromSnapshot) {
         lifecycle.setMetadataOffset(image.endOffset());
+        if (plugin != null) {
+            plugin.onImage(image);
+        }
     }
 
     @Override
@@ -99,6 +133,10 @@ final class SimBroker extends MetadataSimNode {
 
     @Override
     void onStop() {
+        if (plugin != null) {
+            plugin.onStop(poweringOff);
+            plugin = null;
+        }
         lifecycleRequestId = -1;
         alterPartitionRequestId = -1;
         nextLifecycleWakeupMs = Long.MAX_VALUE;
@@ -133,6 +171,9 @@ final class SimBroker extends MetadataSimNode {
             });
         }
         armLifecycleWakeup(lifecycle.nextWakeupMs());
+        if (plugin != null) {
+            plugin.onLifecycle();
+        }
     }
 
     private void armLifecycleWakeup(long wakeupAtMs) {
@@ -150,6 +191,11 @@ final class SimBroker extends MetadataSimNode {
         });
     }
 
+    /** Sends a plug-in's request to the controller this broker believes active; its answer goes to the plug-in. */
+    void sendToController(long requestId, Object body, Runnable onTimeout) {
+        send(requestId, body, onTimeout);
+    }
+
     private void send(long requestId, Object body, Runnable onTimeout) {
         sim.network().send(id, targetController, new ControllerSimNetwork.RpcRequest(requestId, body));
         int sendIncarnation = incarnation;
@@ -163,6 +209,9 @@ final class SimBroker extends MetadataSimNode {
     @Override
     void receiveRpc(int from, Object message) {
         if (!(message instanceof ControllerSimNetwork.RpcReply reply)) {
+            if (plugin != null && plugin.receive(from, message)) {
+                return;
+            }
             throw new IllegalStateException(name() + " got " + message);
         }
         if (reply.requestId() == lifecycleRequestId) {
@@ -187,10 +236,13 @@ final class SimBroker extends MetadataSimNode {
             } else {
                 sim.checker().onAlterPartitionReply((ControllerApi.AlterPartitionReply) reply.response());
             }
+        } else if (plugin != null) {
+            plugin.receive(from, reply);
         }
     }
 
-    private void followHint(RuntimeException failure) {
+    /** After a controller answered NOT_CONTROLLER (or nothing): whom to ask next. */
+    void followHint(RuntimeException failure) {
         int hinted = failure instanceof NotControllerException notController
                 ? notController.activeController().controllerId() : -1;
         if (hinted >= 1 && hinted <= sim.voterCount()) {
@@ -237,6 +289,7 @@ final class SimBroker extends MetadataSimNode {
     /** A crash of a running broker: it comes back as a new incarnation that lost its unflushed data. */
     void powerCut() {
         previousBrokerEpoch = -1;
+        poweringOff = true;
         crash();
     }
 

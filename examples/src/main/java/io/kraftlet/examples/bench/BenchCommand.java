@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
  * called without one it prints its usage and exits with status 2.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        subcommands = {QuorumBenchCommand.class, ControllerBenchCommand.class},
+        subcommands = {QuorumBenchCommand.class, ControllerBenchCommand.class, ProduceBenchCommand.class,
+            ProduceClientCommand.class},
         synopsisSubcommandLabel = "COMMAND", description = "Benchmarks run on this machine.")
 public final class BenchCommand {
     /** Runs {@code bench} on its own, without the rest of the CLI. */

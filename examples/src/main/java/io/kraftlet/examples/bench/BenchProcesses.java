@@ -4,13 +4,17 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -22,6 +26,8 @@ import java.util.stream.Stream;
 final class BenchProcesses {
     /** How long a process gets to exit after SIGTERM before it is killed. */
     static final long STOP_WAIT_MS = 5_000;
+    /** How often a node's log is read while waiting for a line. */
+    private static final long POLL_MS = 50;
 
     private BenchProcesses() {
     }
@@ -82,6 +88,47 @@ final class BenchProcesses {
         command.add(mainClass);
         command.addAll(args);
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /** Writes a node's configuration as {@code key=value} lines, in the map's order. */
+    static Path writeProperties(Path file, Map<String, String> properties) throws IOException {
+        StringBuilder text = new StringBuilder();
+        properties.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
+        return Files.writeString(file, text.toString(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Waits until {@code log} holds a line starting with {@code prefix} (a node's ready or
+     * unfenced line).
+     *
+     * @throws BenchFailedException naming {@code who} and its log if the process exits first or
+     *     the line does not come within {@code timeout}
+     */
+    static void awaitPrinted(String who, Process process, Path log, String prefix, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!printed(log, prefix)) {
+            checkAlive(who, process, log);
+            if (System.nanoTime() > deadline) {
+                throw new BenchFailedException(who + " did not print '" + prefix.trim() + "' within "
+                        + timeout.toSeconds() + " s; see " + log);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(POLL_MS));
+        }
+    }
+
+    /** @throws BenchFailedException naming {@code who} and its log if the process has exited */
+    static void checkAlive(String who, Process process, Path log) {
+        if (!process.isAlive()) {
+            throw new BenchFailedException(who + " exited with status " + process.exitValue() + "; see " + log);
+        }
+    }
+
+    private static boolean printed(Path log, String prefix) {
+        try {
+            return Files.readAllLines(log, StandardCharsets.UTF_8).stream().anyMatch(line -> line.startsWith(prefix));
+        } catch (IOException notYet) {
+            return false;
+        }
     }
 
     /**

@@ -30,7 +30,10 @@ import org.HdrHistogram.Histogram;
  * #leaderChanged} may be called from any thread. One instance runs once.
  */
 final class ClosedLoopLoad {
-    /** Where appends go: {@code MetadataQuorum::append} outside tests. */
+    /**
+     * Where appends go: {@code MetadataQuorum::append} in the quorum bench, a produce request to
+     * a partition leader in the produce bench ({@link ProduceLoadClient}).
+     */
     @FunctionalInterface
     interface Appender {
         /** Appends records; the future completes once they commit, or fails saying why. */

@@ -4,7 +4,6 @@ import io.kraftlet.examples.KraftletCli;
 import io.kraftlet.quorum.MetadataQuorum;
 import io.kraftlet.raft.SnapshotId;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,8 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -30,7 +27,6 @@ import java.util.stream.Stream;
  * and a shutdown hook kills them if the bench itself is stopped.
  */
 final class ControllerProcesses implements AutoCloseable {
-    private static final long POLL_MS = 50;
     private static final Pattern SNAPSHOT_FILE = Pattern.compile("(\\d{20})-(\\d{10})\\.checkpoint");
 
     private final Path dir;
@@ -77,17 +73,16 @@ final class ControllerProcesses implements AutoCloseable {
             properties.put("listeners", "CONTROLLER://127.0.0.1:" + controller.getValue());
             properties.put("metadata.log.dir", dataDir.toString());
             properties.putAll(extraProperties);
-            StringBuilder text = new StringBuilder();
-            properties.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
-            Path config = Files.writeString(dir.resolve("controller-" + nodeId + ".properties"), text.toString(),
-                    StandardCharsets.UTF_8);
+            Path config = BenchProcesses.writeProperties(dir.resolve("controller-" + nodeId + ".properties"),
+                    properties);
             Process process = BenchProcesses.startJava(jvmOptions, KraftletCli.class.getName(),
                     List.of("node", "--config", config.toString()), log(nodeId));
             processes.put(nodeId, process);
             running.add(process);
         }
         for (int nodeId : ports.keySet()) {
-            awaitReady(nodeId, timeout);
+            BenchProcesses.awaitPrinted("controller " + nodeId, processes.get(nodeId), log(nodeId),
+                    "node " + nodeId + " listening on ", timeout);
         }
     }
 
@@ -98,12 +93,7 @@ final class ControllerProcesses implements AutoCloseable {
 
     /** @throws BenchFailedException naming the first controller that exited, and its log */
     void checkAlive() {
-        processes.forEach((nodeId, process) -> {
-            if (!process.isAlive()) {
-                throw new BenchFailedException("controller " + nodeId + " exited with status " + process.exitValue()
-                        + "; see " + log(nodeId));
-            }
-        });
+        processes.forEach((nodeId, process) -> BenchProcesses.checkAlive("controller " + nodeId, process, log(nodeId)));
     }
 
     /** The newest snapshot file in the controller's metadata log directory, if it has one. */
@@ -132,26 +122,5 @@ final class ControllerProcesses implements AutoCloseable {
     public void close() throws InterruptedException {
         BenchProcesses.stop(running);
         Runtime.getRuntime().removeShutdownHook(killer);
-    }
-
-    private void awaitReady(int nodeId, Duration timeout) {
-        String ready = "node " + nodeId + " listening on ";
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!printed(nodeId, ready)) {
-            checkAlive();
-            if (System.nanoTime() > deadline) {
-                throw new BenchFailedException("controller " + nodeId + " did not start within " + timeout.toSeconds()
-                        + " s; see " + log(nodeId));
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(POLL_MS));
-        }
-    }
-
-    private boolean printed(int nodeId, String prefix) {
-        try {
-            return Files.readAllLines(log(nodeId), StandardCharsets.UTF_8).stream().anyMatch(line -> line.startsWith(prefix));
-        } catch (IOException notYet) {
-            return false;
-        }
     }
 }

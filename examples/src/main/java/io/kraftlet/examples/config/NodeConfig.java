@@ -2,6 +2,7 @@ package io.kraftlet.examples.config;
 
 import io.kraftlet.controller.ControllerConfig;
 import io.kraftlet.raft.RaftConfig;
+import io.kraftlet.replication.ReplicationConfig;
 import io.kraftlet.transport.grpc.HostPort;
 import io.kraftlet.transport.grpc.TlsSettings;
 import java.nio.file.Path;
@@ -40,12 +41,18 @@ import java.util.TreeMap;
  *     example state machine on the quorum instead of the real controller
  * @param snapshotIntervalRecords {@code metadata.log.snapshot.interval.records}
  * @param appendRecordsPerSecond {@code kraftlet.example.append.records.per.second}
+ * @param logDir a broker: {@code log.dirs}, the one directory of its partition logs, apart
+ *     from {@code metadataLogDir}; empty for a controller
+ * @param replicationConfig a broker's {@code replica.*} and {@code message.max.bytes} keys, with
+ *     {@code min.insync.replicas} and {@code unclean.leader.election.enable} as its defaults
+ * @param interBrokerListenerName {@code inter.broker.listener.name}, empty when not set
  */
 public record NodeConfig(int nodeId, ProcessRole role, String quorumVoters, SortedMap<Integer, HostPort> voters,
         Optional<String> listenerName, HostPort listenAddress, Path metadataLogDir, Optional<String> clusterId,
         RaftConfig raftConfig, ControllerConfig controllerConfig, String brokerRack, OptionalInt metricsPort,
         Optional<TlsSettings> tls, boolean exampleStateMachine, int snapshotIntervalRecords,
-        int appendRecordsPerSecond) {
+        int appendRecordsPerSecond, Optional<Path> logDir, ReplicationConfig replicationConfig,
+        Optional<String> interBrokerListenerName) {
 
     public NodeConfig {
         Objects.requireNonNull(role, "role");
@@ -60,6 +67,9 @@ public record NodeConfig(int nodeId, ProcessRole role, String quorumVoters, Sort
         Objects.requireNonNull(brokerRack, "brokerRack");
         Objects.requireNonNull(metricsPort, "metricsPort");
         Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(logDir, "logDir");
+        Objects.requireNonNull(replicationConfig, "replicationConfig");
+        Objects.requireNonNull(interBrokerListenerName, "interBrokerListenerName");
     }
 
     /** A voter when its id is in {@code controller.quorum.voters}; an observer otherwise. */

@@ -3,6 +3,7 @@ package io.kraftlet.examples.config;
 import io.kraftlet.controller.ControllerConfig;
 import io.kraftlet.quorum.ControllerServer;
 import io.kraftlet.raft.RaftConfig;
+import io.kraftlet.replication.ReplicationConfig;
 import io.kraftlet.transport.grpc.HostPort;
 import io.kraftlet.transport.grpc.QuorumVoters;
 import java.nio.file.Path;
@@ -52,6 +53,13 @@ public final class NodeConfigParser {
     public static final String UNCLEAN_LEADER_ELECTION_ENABLE = "unclean.leader.election.enable";
     public static final String MAX_IDLE_INTERVAL_MS = "metadata.max.idle.interval.ms";
     public static final String SNAPSHOT_INTERVAL_RECORDS = "metadata.log.snapshot.interval.records";
+    public static final String REPLICA_LAG_TIME_MAX_MS = "replica.lag.time.max.ms";
+    public static final String REPLICA_FETCH_WAIT_MAX_MS = "replica.fetch.wait.max.ms";
+    public static final String REPLICA_FETCH_MAX_BYTES = "replica.fetch.max.bytes";
+    public static final String REPLICA_FETCH_RESPONSE_MAX_BYTES = "replica.fetch.response.max.bytes";
+    public static final String REPLICA_FETCH_BACKOFF_MS = "replica.fetch.backoff.ms";
+    public static final String MESSAGE_MAX_BYTES = "message.max.bytes";
+    public static final String INTER_BROKER_LISTENER_NAME = "inter.broker.listener.name";
     public static final String EXAMPLE_STATE_MACHINE = "kraftlet.example.state.machine";
     public static final String APPEND_RECORDS_PER_SECOND = "kraftlet.example.append.records.per.second";
 
@@ -106,10 +114,15 @@ public final class NodeConfigParser {
         clusterId.ifPresent(NodeConfigParser::checkClusterId);
         int snapshotIntervalRecords = values.integer(SNAPSHOT_INTERVAL_RECORDS, example
                 ? DEFAULT_SNAPSHOT_INTERVAL_RECORDS : DEFAULT_CONTROLLER_SNAPSHOT_INTERVAL_RECORDS, 1, Integer.MAX_VALUE);
-        return new NodeConfig(nodeId, role, quorumVoters, voters, listenerName, listenAddress, metadataLogDir(values),
-                clusterId, raftConfig(values), controllerConfig(values), values.string(BROKER_RACK).orElse(""),
+        Path metadataLogDir = metadataLogDir(values, role);
+        Optional<Path> logDir = role == ProcessRole.BROKER ? Optional.of(brokerLogDir(values, metadataLogDir))
+                : Optional.empty();
+        ControllerConfig controllerConfig = controllerConfig(values);
+        return new NodeConfig(nodeId, role, quorumVoters, voters, listenerName, listenAddress, metadataLogDir,
+                clusterId, raftConfig(values), controllerConfig, values.string(BROKER_RACK).orElse(""),
                 metricsPort(values), TlsKeys.parse(values), example, snapshotIntervalRecords,
-                appendRecordsPerSecond(values, example));
+                appendRecordsPerSecond(values, example), logDir, replicationConfig(values, controllerConfig),
+                interBrokerListenerName(values, role, listenerName));
     }
 
     /** A cluster id as {@code meta.properties} accepts it (Kafka prints its ids in base64url). */
@@ -232,12 +245,17 @@ public final class NodeConfigParser {
         }
     }
 
-    private static Path metadataLogDir(ConfigValues values) {
+    private static Path metadataLogDir(ConfigValues values, ProcessRole role) {
         Optional<String> dir = values.string(METADATA_LOG_DIR);
         if (dir.isPresent()) {
             return ConfigValues.path(METADATA_LOG_DIR, dir.get());
         }
-        // As in Kafka, the metadata log goes to the first of log.dirs when metadata.log.dir is not set.
+        if (role == ProcessRole.BROKER) {
+            // A broker's log.dirs holds its partitions; the metadata log may not share it (see brokerLogDir).
+            throw new ConfigException(METADATA_LOG_DIR, "is required for a broker: the directory `kraftlet format`"
+                    + " prepared for this node, apart from " + LOG_DIRS + " (which holds the partition logs)");
+        }
+        // As in Kafka, a controller's metadata log goes to the first of log.dirs when metadata.log.dir is not set.
         Optional<String> logDirs = values.string(LOG_DIRS);
         if (logDirs.isEmpty()) {
             throw new ConfigException(METADATA_LOG_DIR, "is required (or " + LOG_DIRS + "): the directory"
@@ -248,6 +266,31 @@ public final class NodeConfigParser {
             throw new ConfigException(LOG_DIRS, "'" + logDirs.get() + "' starts with an empty entry");
         }
         return ConfigValues.path(LOG_DIRS, first);
+    }
+
+    /**
+     * A broker's partition logs: exactly one directory (kraftlet has no JBOD), neither equal to
+     * nor nested with {@code metadata.log.dir}, because a partition directory is named
+     * {@code <topic>-<partition>} and the metadata log's own directory would be mistaken for one.
+     */
+    private static Path brokerLogDir(ConfigValues values, Path metadataLogDir) {
+        String logDirs = values.string(LOG_DIRS).orElseThrow(() -> new ConfigException(LOG_DIRS, "is required for a"
+                + " broker: the one directory that holds its partition logs, apart from " + METADATA_LOG_DIR));
+        String[] entries = logDirs.split(",", -1);
+        if (entries.length != 1) {
+            throw new ConfigException(LOG_DIRS, "'" + logDirs + "' has " + entries.length + " entries; a broker"
+                    + " keeps its partitions in exactly one directory");
+        }
+        Path logDir = ConfigValues.path(LOG_DIRS, entries[0].trim());
+        Path data = logDir.toAbsolutePath().normalize();
+        Path metadata = metadataLogDir.toAbsolutePath().normalize();
+        if (data.startsWith(metadata) || metadata.startsWith(data)) {
+            String relation = data.equals(metadata) ? "is the same directory as"
+                    : data.startsWith(metadata) ? "lies inside" : "contains";
+            throw new ConfigException(LOG_DIRS, "'" + logDir + "' " + relation + " " + METADATA_LOG_DIR + " ('"
+                    + metadataLogDir + "'); give the partition logs and the metadata log two separate directories");
+        }
+        return logDir;
     }
 
     private static RaftConfig raftConfig(ConfigValues values) {
@@ -296,6 +339,51 @@ public final class NodeConfigParser {
                 defaults.maxInFlightAppendBytes(), defaults.maxElectionsPerRebalance());
     }
 
+    /**
+     * The broker's replication settings: Kafka's {@code replica.*} and {@code message.max.bytes}
+     * keys, and the broker defaults of the two topic settings the controller keys also give
+     * ({@code min.insync.replicas}, {@code unclean.leader.election.enable}). Read for every role
+     * so a malformed value never goes unnoticed; only a broker uses them.
+     */
+    private static ReplicationConfig replicationConfig(ConfigValues values, ControllerConfig controllerConfig) {
+        ReplicationConfig defaults = ReplicationConfig.DEFAULT;
+        int lagTimeMaxMs = values.integer(REPLICA_LAG_TIME_MAX_MS, (int) defaults.replicaLagTimeMaxMs(), 1,
+                Integer.MAX_VALUE);
+        int fetchWaitMaxMs = values.integer(REPLICA_FETCH_WAIT_MAX_MS, defaults.replicaFetchWaitMaxMs(), 0,
+                Integer.MAX_VALUE);
+        int fetchMaxBytes = values.integer(REPLICA_FETCH_MAX_BYTES, defaults.replicaFetchMaxBytes(), 1,
+                Integer.MAX_VALUE);
+        int fetchResponseMaxBytes = values.integer(REPLICA_FETCH_RESPONSE_MAX_BYTES,
+                defaults.replicaFetchResponseMaxBytes(), 1, Integer.MAX_VALUE);
+        int fetchBackoffMs = values.integer(REPLICA_FETCH_BACKOFF_MS, defaults.replicaFetchBackoffMs(), 0,
+                Integer.MAX_VALUE);
+        int messageMaxBytes = values.integer(MESSAGE_MAX_BYTES, defaults.messageMaxBytes(), 1, Integer.MAX_VALUE);
+        if (fetchWaitMaxMs >= lagTimeMaxMs) {
+            // A leader that parks a fetch that long would shrink the ISR of a follower that is only waiting on it.
+            throw new ConfigException(REPLICA_FETCH_WAIT_MAX_MS, fetchWaitMaxMs + " must be less than "
+                    + REPLICA_LAG_TIME_MAX_MS + " (" + lagTimeMaxMs + ")");
+        }
+        return new ReplicationConfig(lagTimeMaxMs, fetchWaitMaxMs, fetchMaxBytes, fetchResponseMaxBytes,
+                fetchBackoffMs, controllerConfig.defaultMinInsyncReplicas(),
+                controllerConfig.defaultUncleanLeaderElectionEnable(), messageMaxBytes,
+                defaults.maxWaitingProducesPerPartition(), defaults.alterPartitionRetryBackoffMs());
+    }
+
+    /**
+     * {@code inter.broker.listener.name}: the advertised listener followers fetch on. A broker
+     * advertises exactly one listener, so the name must be that one's.
+     */
+    private static Optional<String> interBrokerListenerName(ConfigValues values, ProcessRole role,
+            Optional<String> listenerName) {
+        Optional<String> name = values.string(INTER_BROKER_LISTENER_NAME).map(String::trim);
+        if (name.isPresent() && role == ProcessRole.BROKER && !name.equals(listenerName)) {
+            throw new ConfigException(INTER_BROKER_LISTENER_NAME, "'" + name.get() + "' is not the listener this broker"
+                    + " advertises ('" + listenerName.orElse("") + "' in " + LISTENERS + "); followers would find"
+                    + " no endpoint to fetch from");
+        }
+        return name;
+    }
+
     /** The example load appends raw records, which only the example state machine takes. */
     private static int appendRecordsPerSecond(ConfigValues values, boolean example) {
         int recordsPerSecond = values.integer(APPEND_RECORDS_PER_SECOND, 0, 0, MAX_APPEND_RECORDS_PER_SECOND);
@@ -321,7 +409,8 @@ public final class NodeConfigParser {
                 + " advertises it (required)");
         keys.put(CONTROLLER_LISTENER_NAMES, "if set, must name a controller's listener and not a broker's");
         keys.put(METADATA_LOG_DIR, "the directory `kraftlet format` prepared (required, or " + LOG_DIRS + ")");
-        keys.put(LOG_DIRS, "its first entry is used when " + METADATA_LOG_DIR + " is not set");
+        keys.put(LOG_DIRS, "broker: the one directory of its partition logs (required), apart from "
+                + METADATA_LOG_DIR + "; controller: its first entry is used when " + METADATA_LOG_DIR + " is not set");
         keys.put(CLUSTER_ID, "checked against meta.properties when set");
         keys.put(ELECTION_TIMEOUT_MS, "default " + RaftConfig.DEFAULT.electionTimeoutMs());
         keys.put(FETCH_TIMEOUT_MS, "default " + RaftConfig.DEFAULT.fetchTimeoutMs());
@@ -342,10 +431,25 @@ public final class NodeConfigParser {
                 + defaults.defaultNumPartitions() + ")");
         keys.put(DEFAULT_REPLICATION_FACTOR, "controller: replication factor of a topic created without one (default "
                 + defaults.defaultReplicationFactor() + ")");
-        keys.put(MIN_INSYNC_REPLICAS, "controller: for topics that do not set it (default "
+        keys.put(MIN_INSYNC_REPLICAS, "controller and broker: for topics that do not set it (default "
                 + defaults.defaultMinInsyncReplicas() + ")");
-        keys.put(UNCLEAN_LEADER_ELECTION_ENABLE, "controller: for topics that do not set it (default "
+        keys.put(UNCLEAN_LEADER_ELECTION_ENABLE, "controller and broker: for topics that do not set it (default "
                 + defaults.defaultUncleanLeaderElectionEnable() + ")");
+        ReplicationConfig replication = ReplicationConfig.DEFAULT;
+        keys.put(REPLICA_LAG_TIME_MAX_MS, "broker: a follower not caught up for this long leaves the ISR (default "
+                + replication.replicaLagTimeMaxMs() + ")");
+        keys.put(REPLICA_FETCH_WAIT_MAX_MS, "broker: how long a leader holds a follower fetch without new records,"
+                + " below " + REPLICA_LAG_TIME_MAX_MS + " (default " + replication.replicaFetchWaitMaxMs() + ")");
+        keys.put(REPLICA_FETCH_MAX_BYTES, "broker: record bytes a follower asks for per partition (default "
+                + replication.replicaFetchMaxBytes() + ")");
+        keys.put(REPLICA_FETCH_RESPONSE_MAX_BYTES, "broker: record bytes in one fetch answer (default "
+                + replication.replicaFetchResponseMaxBytes() + ")");
+        keys.put(REPLICA_FETCH_BACKOFF_MS, "broker: pause after a failed fetch (default "
+                + replication.replicaFetchBackoffMs() + ")");
+        keys.put(MESSAGE_MAX_BYTES, "broker: the largest produce request, in record bytes (default "
+                + replication.messageMaxBytes() + ")");
+        keys.put(INTER_BROKER_LISTENER_NAME, "broker: the advertised listener followers fetch on; must be the one in "
+                + LISTENERS + " (default: that one)");
         keys.put(MAX_IDLE_INTERVAL_MS, "controller: an idle active controller writes a NoOp record this often, 0 off"
                 + " (default " + defaults.maxIdleIntervalMs() + ")");
         keys.put(METRICS_PORT, "serve Prometheus on http://<listener host>:PORT/metrics (default off)");

@@ -3,6 +3,7 @@ package io.kraftlet.examples.node;
 import io.kraftlet.examples.config.NodeConfig;
 import io.kraftlet.metadata.Endpoint;
 import io.kraftlet.quorum.BrokerServer;
+import io.kraftlet.replication.broker.KraftletBroker;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -14,14 +15,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A broker as {@code kraftlet node} runs it with {@code process.roles=broker}: a
- * {@link BrokerServer} that follows the metadata log as an observer of the quorum, registers
- * with the active controller advertising its {@code listeners} entry (and {@code broker.rack}),
- * heartbeats every {@code broker.heartbeat.interval.ms}, and is unfenced once it has caught up.
- * It serves no partition data yet: that arrives with the broker service (replication-core).
+ * {@link KraftletBroker}. Its {@link BrokerServer} follows the metadata log as an observer of
+ * the quorum (in {@code metadata.log.dir}), registers with the active controller advertising its
+ * {@code listeners} entry (and {@code broker.rack}), heartbeats every
+ * {@code broker.heartbeat.interval.ms}, and is unfenced once it has caught up. Its partitions
+ * live in {@code log.dirs}: it leads and follows them as the metadata image says, replicating
+ * with the {@code replica.*} settings, and serves the {@code KRaftReplication} gRPC service
+ * (follower fetch, produce, read) on the same listener.
  *
  * <p>Closing it (SIGTERM) is a controlled shutdown: the controller moves its leaderships away
- * before it stops. A broker killed instead is fenced once {@code broker.session.timeout.ms}
- * passes without a heartbeat.
+ * before replication stops and the logs close. A broker killed instead is fenced once
+ * {@code broker.session.timeout.ms} passes without a heartbeat.
  */
 public final class BrokerNode implements Node {
     private static final Logger log = LoggerFactory.getLogger(BrokerNode.class);
@@ -29,7 +33,7 @@ public final class BrokerNode implements Node {
     private final NodeConfig config;
     private final List<AutoCloseable> resources = new ArrayList<>();
     private NodeMetrics metrics = NodeMetrics.NONE;
-    private BrokerServer server;
+    private KraftletBroker broker;
     private Endpoint advertised;
     private boolean closed;
 
@@ -55,21 +59,24 @@ public final class BrokerNode implements Node {
         resources.add(metrics);
         advertised = new Endpoint(config.listenerName().orElseThrow(), advertisedHost(config.listenAddress().host()),
                 config.listenAddress().port());
-        BrokerServer.Builder builder = BrokerServer.builder()
+        KraftletBroker.Builder builder = KraftletBroker.builder()
                 .nodeId(config.nodeId())
                 .clusterId(clusterId)
                 .voters(config.quorumVoters())
-                .dataDir(config.metadataLogDir())
+                .metadataDir(config.metadataLogDir())
+                .logDir(config.logDir().orElseThrow())
                 .listenAddress(config.listenAddress().toString())
                 .endpoint(advertised)
                 .rack(config.brokerRack())
                 .raftConfig(config.raftConfig())
+                .replicationConfig(config.replicationConfig())
                 .heartbeatIntervalMs(config.controllerConfig().brokerHeartbeatIntervalMs())
                 .meterRegistry(metrics.registry());
+        config.interBrokerListenerName().ifPresent(builder::interBrokerListener);
         config.tls().ifPresent(builder::tls);
-        server = builder.build();
-        resources.add(server);
-        server.start();
+        broker = builder.build();
+        resources.add(broker);
+        broker.start();
     }
 
     /** As Kafka does without advertised.listeners: a wildcard listener advertises this machine's name. */
@@ -92,7 +99,7 @@ public final class BrokerNode implements Node {
     @Override
     public String readyLine() {
         return "node " + config.nodeId() + " listening on " + config.listenAddress().host() + ":"
-                + server.quorum().port();
+                + broker.server().quorum().port();
     }
 
     /** {@code broker N advertises NAME://host:port}, printed after the ready line. */
@@ -107,21 +114,22 @@ public final class BrokerNode implements Node {
 
     @Override
     public Optional<Throwable> failure() {
-        return server.quorum().failure();
+        return broker.server().quorum().failure();
     }
 
     /** {@code broker N unfenced with epoch E} once the controller unfences this broker. */
     @Override
     public void announce(Consumer<String> out) {
         out.accept(advertisedLine());
-        server.unfenced().thenAccept(epoch -> out.accept("broker " + config.nodeId() + " unfenced with epoch " + epoch));
+        broker.unfenced().thenAccept(epoch -> out.accept("broker " + config.nodeId() + " unfenced with epoch " + epoch));
     }
 
-    public BrokerServer server() {
-        return server;
+    /** The embedded broker: membership, partition logs and replication. */
+    public KraftletBroker broker() {
+        return broker;
     }
 
-    /** Controlled shutdown (leadership moves away first), then the metrics endpoint. */
+    /** Controlled shutdown (leadership moves away first), replication and logs, then the metrics endpoint. */
     @Override
     public synchronized void close() {
         if (closed) {

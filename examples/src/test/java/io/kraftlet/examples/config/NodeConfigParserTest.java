@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kraftlet.controller.ControllerConfig;
 import io.kraftlet.raft.RaftConfig;
+import io.kraftlet.replication.ReplicationConfig;
 import io.kraftlet.transport.grpc.HostPort;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -103,11 +104,19 @@ class NodeConfigParserTest {
         assertEquals("rack-a", config.brokerRack());
     }
 
-    @Test
-    void aBrokerAdvertisesItsListenerAndFollowsTheQuorumAsAnObserver() {
+    /** A valid broker: node 4, outside the voters, its partitions apart from its metadata log. */
+    private static Map<String, String> broker() {
         Map<String, String> properties = with("node.id", "4");
         properties.put("process.roles", "broker");
         properties.put("listeners", "PLAINTEXT://127.0.0.1:9192");
+        properties.put("metadata.log.dir", "/var/lib/kraftlet/4/metadata");
+        properties.put("log.dirs", "/var/lib/kraftlet/4/data");
+        return properties;
+    }
+
+    @Test
+    void aBrokerAdvertisesItsListenerAndFollowsTheQuorumAsAnObserver() {
+        Map<String, String> properties = broker();
         properties.put("controller.listener.names", "CONTROLLER");
         properties.put("broker.heartbeat.interval.ms", "300");
 
@@ -118,6 +127,113 @@ class NodeConfigParserTest {
         assertEquals(Optional.of("PLAINTEXT"), config.listenerName());
         assertEquals(new HostPort("127.0.0.1", 9192), config.listenAddress());
         assertEquals(300, config.controllerConfig().brokerHeartbeatIntervalMs());
+        assertEquals(Optional.of(Path.of("/var/lib/kraftlet/4/data")), config.logDir());
+        assertEquals(Path.of("/var/lib/kraftlet/4/metadata"), config.metadataLogDir());
+        assertEquals(ReplicationConfig.DEFAULT, config.replicationConfig());
+        assertEquals(Optional.empty(), config.interBrokerListenerName());
+    }
+
+    @Test
+    void theReplicationKeysTakeKafkasDefaults() {
+        ReplicationConfig defaults = NodeConfigParser.parse(broker()).replicationConfig();
+
+        assertEquals(30_000, defaults.replicaLagTimeMaxMs());
+        assertEquals(500, defaults.replicaFetchWaitMaxMs());
+        assertEquals(1_048_576, defaults.replicaFetchMaxBytes());
+        assertEquals(10_485_760, defaults.replicaFetchResponseMaxBytes());
+        assertEquals(1000, defaults.replicaFetchBackoffMs());
+        assertEquals(1_048_588, defaults.messageMaxBytes());
+        assertEquals(1, defaults.minInsyncReplicas());
+        assertFalse(defaults.uncleanLeaderElectionEnable());
+    }
+
+    @Test
+    void theReplicationKeysAreReadAndTheTopicDefaultsReachTheBroker() {
+        Map<String, String> properties = broker();
+        properties.put("replica.lag.time.max.ms", "5000");
+        properties.put("replica.fetch.wait.max.ms", "100");
+        properties.put("replica.fetch.max.bytes", "65536");
+        properties.put("replica.fetch.response.max.bytes", "262144");
+        properties.put("replica.fetch.backoff.ms", "50");
+        properties.put("message.max.bytes", "2000000");
+        properties.put("min.insync.replicas", "2");
+        properties.put("unclean.leader.election.enable", "true");
+        properties.put("inter.broker.listener.name", "PLAINTEXT");
+
+        NodeConfig config = NodeConfigParser.parse(properties);
+
+        ReplicationConfig defaults = ReplicationConfig.DEFAULT;
+        assertEquals(new ReplicationConfig(5000, 100, 65_536, 262_144, 50, 2, true, 2_000_000,
+                defaults.maxWaitingProducesPerPartition(), defaults.alterPartitionRetryBackoffMs()),
+                config.replicationConfig());
+        assertEquals(2, config.controllerConfig().defaultMinInsyncReplicas());
+        assertEquals(Optional.of("PLAINTEXT"), config.interBrokerListenerName());
+    }
+
+    @Test
+    void aBrokerNeedsOneLogDirApartFromItsMetadataLog() {
+        ConfigException missing = refused(with(broker(), "log.dirs", null));
+        assertEquals("log.dirs", missing.key());
+        assertTrue(missing.getMessage().contains("is required for a broker"), missing.getMessage());
+
+        ConfigException noMetadataDir = refused(with(broker(), "metadata.log.dir", null));
+        assertEquals("metadata.log.dir", noMetadataDir.key());
+        assertTrue(noMetadataDir.getMessage().contains("is required for a broker"), noMetadataDir.getMessage());
+
+        ConfigException two = refused(with(broker(), "log.dirs", "/data/a,/data/b"));
+        assertEquals("log.dirs", two.key());
+        assertTrue(two.getMessage().contains("exactly one directory"), two.getMessage());
+
+        ConfigException same = refused(with(broker(), "log.dirs", "/var/lib/kraftlet/4/metadata/."));
+        assertEquals("log.dirs: '/var/lib/kraftlet/4/metadata/.' is the same directory as metadata.log.dir"
+                + " ('/var/lib/kraftlet/4/metadata'); give the partition logs and the metadata log two separate"
+                + " directories", same.getMessage());
+
+        ConfigException inside = refused(with(broker(), "log.dirs", "/var/lib/kraftlet/4/metadata/data"));
+        assertEquals("log.dirs", inside.key());
+        assertTrue(inside.getMessage().contains("lies inside metadata.log.dir"), inside.getMessage());
+
+        ConfigException around = refused(with(broker(), "log.dirs", "/var/lib/kraftlet/4/metadata/.."));
+        assertEquals("log.dirs", around.key());
+        assertTrue(around.getMessage().contains("contains metadata.log.dir"), around.getMessage());
+
+        // A sibling whose name starts the same is a separate directory.
+        assertEquals(Optional.of(Path.of("/var/lib/kraftlet/4/metadata-data")),
+                NodeConfigParser.parse(with(broker(), "log.dirs", "/var/lib/kraftlet/4/metadata-data")).logDir());
+    }
+
+    @Test
+    void aFetchMayNotBeHeldLongerThanTheLagLimit() {
+        Map<String, String> properties = with(broker(), "replica.lag.time.max.ms", "500");
+
+        ConfigException refusal = refused(properties);
+
+        assertEquals("replica.fetch.wait.max.ms: 500 must be less than replica.lag.time.max.ms (500)",
+                refusal.getMessage());
+    }
+
+    @Test
+    void theInterBrokerListenerMustBeTheAdvertisedOne() {
+        ConfigException refusal = refused(with(broker(), "inter.broker.listener.name", "REPLICATION"));
+
+        assertEquals("inter.broker.listener.name", refusal.key());
+        assertTrue(refusal.getMessage().contains("'REPLICATION' is not the listener this broker advertises"
+                + " ('PLAINTEXT' in listeners)"), refusal.getMessage());
+    }
+
+    @Test
+    void aControllerHasNoPartitionLogDir() {
+        assertEquals(Optional.empty(), NodeConfigParser.parse(minimal()).logDir());
+    }
+
+    private static Map<String, String> with(Map<String, String> properties, String key, String value) {
+        Map<String, String> changed = new HashMap<>(properties);
+        if (value == null) {
+            changed.remove(key);
+        } else {
+            changed.put(key, value);
+        }
+        return changed;
     }
 
     @Test
@@ -330,6 +446,14 @@ class NodeConfigParserTest {
         "min.insync.replicas | -1 | out of range",
         "unclean.leader.election.enable | maybe | 'maybe' is not true or false",
         "metadata.max.idle.interval.ms | -1 | out of range",
+        "replica.lag.time.max.ms | 0 | out of range",
+        "replica.lag.time.max.ms | 30s | is not an integer",
+        "replica.fetch.wait.max.ms | -1 | out of range",
+        "replica.fetch.max.bytes | 0 | out of range",
+        "replica.fetch.response.max.bytes | 1MB | is not an integer",
+        "replica.fetch.backoff.ms | -5 | out of range",
+        "message.max.bytes | 0 | out of range",
+        "message.max.bytes | 99999999999 | out of range",
     })
     void aMalformedValueIsRefusedNamingItsKey(String key, String value, String problem) {
         ConfigException refusal = refused(with(key, value));

@@ -45,6 +45,7 @@ class NodeTest {
         Map<String, String> broker = properties(2, "broker", voters, "b2");
         broker.put("listeners", "PLAINTEXT://127.0.0.1:19092");
         broker.put("broker.heartbeat.interval.ms", "200");
+        broker.put("log.dirs", dir.resolve("b2-logs").toString());
 
         try (Node controllerNode = Node.start(NodeConfigParser.parse(controller));
                 Node brokerNode = Node.start(NodeConfigParser.parse(broker))) {

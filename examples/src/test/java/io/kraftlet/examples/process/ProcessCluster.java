@@ -89,10 +89,16 @@ final class ProcessCluster implements AutoCloseable {
         return addNode(nodeId, "controller", "CONTROLLER://127.0.0.1:" + port, port, extra);
     }
 
-    /** Creates (and formats) a broker advertising {@code PLAINTEXT://127.0.0.1:<a free port>}. */
+    /**
+     * Creates (and formats) a broker advertising {@code PLAINTEXT://127.0.0.1:<a free port>}, its
+     * partition logs in {@code node-<id>/logs} ({@code log.dirs}), apart from its metadata log.
+     */
     NodeProcess addBroker(int nodeId, Map<String, String> extra) {
         int port = freePorts(1).get(0);
-        return addNode(nodeId, "broker", "PLAINTEXT://127.0.0.1:" + port, port, extra);
+        Map<String, String> withLogDirs = new LinkedHashMap<>();
+        withLogDirs.put("log.dirs", home.resolve("node-" + nodeId).resolve("logs").toString());
+        withLogDirs.putAll(extra);
+        return addNode(nodeId, "broker", "PLAINTEXT://127.0.0.1:" + port, port, withLogDirs);
     }
 
     private NodeProcess addNode(int nodeId, String role, String listener, int port, Map<String, String> extra) {

@@ -6,10 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kraftlet.controller.ApiError;
 import io.kraftlet.controller.ControllerApi;
-import io.kraftlet.controller.ControllerApi.AlterPartitionReply;
-import io.kraftlet.controller.ControllerApi.BrokerState;
 import io.kraftlet.controller.ControllerApi.DescribeClusterReply;
-import io.kraftlet.controller.ControllerApi.PartitionChangeResult;
 import io.kraftlet.controller.ControllerApi.PartitionDescription;
 import io.kraftlet.controller.ControllerApi.TopicDescription;
 import io.kraftlet.controller.ControllerApi.ZkNode;
@@ -28,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -44,9 +40,10 @@ import org.junit.jupiter.api.Test;
  * own JVM, driven from this JVM over real gRPC with a {@link ControllerClient}. Topic
  * {@code topic-p3r3} is created; broker 2 is killed with SIGKILL and so is the active controller
  * right after it; once the session times out broker 2 leads nothing and is in no ISR, and the
- * ZooKeeper-shaped view says the same; broker 2 restarts with a larger epoch; the test plays the
- * partition leaders' part (ISR expansion arrives with replication-core) and adds it back with
- * AlterPartition; a preferred election puts every partition back on its first replica.
+ * ZooKeeper-shaped view says the same; broker 2 restarts with a larger epoch and the partition
+ * leaders add it back to every ISR (AlterPartition from replication-core's leaders); a preferred
+ * election puts every partition back on its first replica. {@link ReplicationSeedScenarioProcessIT}
+ * runs the same cluster with data.
  */
 class SeedScenarioProcessIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -124,20 +121,14 @@ class SeedScenarioProcessIT {
         cluster.node(2).start();
         long newEpoch = cluster.node(2).awaitUnfenced(TIMEOUT);
         assertTrue(newEpoch > oldEpoch, "broker 2 re-registered with a larger epoch: " + oldEpoch + " -> " + newEpoch);
-        DescribeClusterReply cluster2 = Poll.value("describeCluster to show broker 2 unfenced at epoch " + newEpoch,
+        Poll.value("describeCluster to show broker 2 unfenced at epoch " + newEpoch,
                 TIMEOUT, cluster::diagnostics, () -> Optional.of(get(client.describeCluster()))
                         .filter(reply -> broker(reply, 2).epoch() == newEpoch && !broker(reply, 2).fenced()));
         assertEquals(List.of("1", "2", "3"), get(client.readZkPath("/brokers/ids")).children());
 
-        // Each partition's leader asks for broker 2 back in its ISR, as replication-core will.
-        TopicDescription current = awaitTopic("the fenced state", topic -> true);
-        for (PartitionDescription partition : current.partitions()) {
-            AlterPartitionReply reply = get(client.alterPartition(expandIsr(current, partition, cluster2)));
-            assertEquals(ApiError.NONE, reply.error(), reply.toString());
-            PartitionChangeResult result = reply.partitions().get(0);
-            assertEquals(ApiError.NONE, result.error(), reply.toString());
-            assertEquals(Set.of(1, 2, 3), Set.copyOf(result.isr()), reply.toString());
-        }
+        // Each partition's leader (a KraftletBroker) sees broker 2 caught up and adds it back with AlterPartition.
+        awaitTopic("the leaders to add broker 2 back to every ISR", topic ->
+                topic.partitions().stream().allMatch(p -> isr(p).equals(Set.of(1, 2, 3))));
 
         // A preferred election puts every partition back on its first replica.
         ControllerApi.ElectLeadersReply elected = get(client.electLeaders(
@@ -148,20 +139,6 @@ class SeedScenarioProcessIT {
         assertEquals(before.partitions().stream().map(PartitionDescription::replicas).toList(),
                 after.partitions().stream().map(PartitionDescription::replicas).toList());
         awaitZkViewMatchesImage(awaitActiveController(survivors));
-    }
-
-    /** What partition {@code partition}'s leader sends to add broker 2 back: its epochs and every member's broker epoch. */
-    private static ControllerApi.AlterPartitionRequest expandIsr(TopicDescription topic, PartitionDescription partition,
-            DescribeClusterReply brokers) {
-        Set<Integer> members = new TreeSet<>(partition.isr());
-        members.add(2);
-        List<BrokerState> newIsr = new ArrayList<>();
-        for (int id : members) {
-            newIsr.add(new BrokerState(id, broker(brokers, id).epoch()));
-        }
-        return new ControllerApi.AlterPartitionRequest(partition.leader(), broker(brokers, partition.leader()).epoch(),
-                List.of(new ControllerApi.PartitionChangeProposal(topic.topicId(), partition.partition(),
-                        partition.leaderEpoch(), partition.partitionEpoch(), newIsr, partition.leaderRecoveryState())));
     }
 
     /**

@@ -45,8 +45,9 @@ import org.slf4j.LoggerFactory;
  * controller ({@link ControllerApi#alterPartition}), one AlterPartition per turn for all the
  * proposals of that turn.
  *
- * <p>A turn takes every queued command, then flushes the produce appends of the turn (one flush
- * per log, so concurrent producers share the fsync), then ticks the manager if a timer is due.
+ * <p>A turn takes every queued command: the produces first, then one flush per log for all their
+ * appends (so concurrent producers share the fsync), then the other commands in arrival order,
+ * then a tick if a timer is due.
  *
  * <p>Threading: {@link ReplicationApi} methods and {@link #onMetadataUpdate} may be called from
  * any thread and never block; futures complete on the driver thread, so callers must not block
@@ -135,11 +136,11 @@ public final class ReplicaDriver implements ReplicationApi, MetadataListener, Au
     public CompletableFuture<ProduceResult> produce(ProduceRequest request) {
         CompletableFuture<ProduceResult> future = new CompletableFuture<>();
         String refusal = admit();
-        if (refusal == null && !enqueueRequest(() -> {
+        if (refusal == null && !enqueueRequest(new ProduceCommand(() -> {
             long requestId = ++nextRequestId;
             produces.put(requestId, future);
             manager.produce(requestId, request, clock.nowMs());
-        })) {
+        }))) {
             refusal = shuttingDown();
         }
         if (refusal != null) {
@@ -198,10 +199,11 @@ public final class ReplicaDriver implements ReplicationApi, MetadataListener, Au
 
     /** Queues an admitted request; false (and the slot given back) once the driver has stopped taking input. */
     private boolean enqueueRequest(Runnable request) {
-        if (enqueue(() -> {
+        Runnable counted = () -> {
             queuedRequests.decrementAndGet();
             request.run();
-        })) {
+        };
+        if (enqueue(request instanceof ProduceCommand ? new ProduceCommand(counted) : counted)) {
             return true;
         }
         queuedRequests.decrementAndGet();
@@ -239,11 +241,20 @@ public final class ReplicaDriver implements ReplicationApi, MetadataListener, Au
                 long waitMs = Math.max(0, Math.min(manager.nextWakeupMs() - now, MAX_IDLE_MS));
                 Runnable command = inbox.poll(waitMs, TimeUnit.MILLISECONDS);
                 int handled = 0;
-                // A command taken off the inbox always runs, even when closing: its future waits on it.
+                // Produces of the turn run first and share one flush per log (group commit); every other
+                // command would flush on its own. A command taken off the inbox always runs, even when
+                // closing: its future waits on it.
+                List<Runnable> afterFlush = new ArrayList<>();
                 while (command != null) {
-                    runCommand(command);
+                    if (command instanceof ProduceCommand) {
+                        runCommand(command);
+                    } else {
+                        afterFlush.add(command);
+                    }
                     command = ++handled < MAX_COMMANDS_PER_TURN && running ? inbox.poll() : null;
                 }
+                runCommand(() -> manager.flush(clock.nowMs()));
+                afterFlush.forEach(this::runCommand);
                 MetadataImage image = pendingImage.getAndSet(null);
                 now = clock.nowMs();
                 if (image != null) {
@@ -361,6 +372,14 @@ public final class ReplicaDriver implements ReplicationApi, MetadataListener, Au
             }
         }
         transport.close();
+    }
+
+    /** A client's produce: run before the turn's other commands so that the turn's appends share a flush. */
+    private record ProduceCommand(Runnable body) implements Runnable {
+        @Override
+        public void run() {
+            body.run();
+        }
     }
 
     /** Performs the manager's effects; runs on the driver thread, inside manager calls. */
