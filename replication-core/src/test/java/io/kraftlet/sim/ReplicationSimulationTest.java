@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
  * run ({@link #DEFAULT_SCHEDULES}; the second runs a quarter as many); {@code -Psoak} raises it.
  */
 class ReplicationSimulationTest {
-    /** Sized so this class runs in about a minute on two cores. */
-    static final int DEFAULT_SCHEDULES = 200;
+    /** Sized so this class runs in about 30 s on two quiet cores (about a minute under load). */
+    static final int DEFAULT_SCHEDULES = 400;
 
     static int scheduleCount() {
         String value = System.getProperty("kraftlet.sim.replication.schedules", "");

@@ -56,6 +56,7 @@ class ReplicationClusterTest {
     private final List<ControllerServer> controllers = new ArrayList<>();
     private final Map<Integer, KraftletBroker> brokers = new TreeMap<>();
     private final Map<Integer, Integer> brokerPorts = new TreeMap<>();
+    private final Map<Integer, SimpleMeterRegistry> registries = new TreeMap<>();
     private String voters;
     /** Acknowledged acks=all records: (partition, offset) → value. */
     private final Map<TopicPartition, Map<Long, String>> acknowledged = new TreeMap<>(
@@ -121,6 +122,10 @@ class ReplicationClusterTest {
         // A second one stops: ISRs of one, below min.insync.replicas=2.
         brokers.remove(103).close();
         await(() -> everyPartition(admin.image(), p -> p.isr().equals(List.of(101))), "ISRs are {101}");
+        // The meters say so: broker 101 leads all three partitions, each under min ISR.
+        await(() -> gauge(101, "LeaderCount") == 3 && gauge(101, "UnderMinIsrPartitionCount") == 3
+                && gauge(101, "UnderReplicatedPartitions") == 3 && gauge(101, "AtMinIsrPartitionCount") == 0,
+                "broker 101's meters show three under-min-ISR partitions");
         for (int p = 0; p < 3; p++) {
             TopicPartition tp = new TopicPartition(TOPIC, p);
             ProduceResult refused = admin.append(tp, List.of(bytes("refused")), ProduceAcks.ALL, 10_000)
@@ -137,6 +142,8 @@ class ReplicationClusterTest {
         awaitFullIsrs(3);
         produceToEveryPartition(ProduceAcks.ALL, "after-rejoin", true);
         assertTrue(admin.stats().isrExpands() > 0, "broker 101 expanded its ISRs: " + admin.stats());
+        await(() -> registries.get(101).get("kraftlet.replication.IsrExpandsPerSec").functionCounter().count() > 0,
+                "the IsrExpandsPerSec meter counts them");
 
         // Every acknowledged acks=all record is read back at its offset, from the current leader.
         for (Map.Entry<TopicPartition, Map<Long, String>> entry : acknowledged.entrySet()) {
@@ -157,7 +164,7 @@ class ReplicationClusterTest {
                 .heartbeatIntervalMs(300)
                 .replicationConfig(ReplicationConfig.DEFAULT.withReplicaLagTimeMaxMs(5_000)
                         .withReplicaFetchBackoffMs(100))
-                .meterRegistry(new SimpleMeterRegistry())
+                .meterRegistry(registries.computeIfAbsent(id, k -> new SimpleMeterRegistry()))
                 .build();
         brokers.put(id, broker);
         broker.start();
@@ -204,6 +211,10 @@ class ReplicationClusterTest {
         // The leaders act on that image too (they lead and serve).
         await(() -> brokers.values().stream().mapToInt(b -> b.stats().leaderCount()).sum() == 3,
                 "three partitions are led");
+    }
+
+    private double gauge(int brokerId, String name) {
+        return registries.get(brokerId).get("kraftlet.replication." + name).gauge().value();
     }
 
     private static boolean everyPartition(MetadataImage image, java.util.function.Predicate<PartitionRegistration> test) {
