@@ -17,6 +17,7 @@ import io.kraftlet.replication.log.LogDirectory;
 import io.kraftlet.replication.runtime.ReplicaDriver;
 import io.kraftlet.replication.runtime.ReplicationMetrics;
 import io.kraftlet.runtime.Clock;
+import io.kraftlet.transport.grpc.ControllerService;
 import io.kraftlet.transport.grpc.TlsSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
@@ -33,7 +34,8 @@ import java.util.concurrent.TimeUnit;
  * {@code log.dirs}, and replication ({@link ReplicaDriver}: leader and follower roles from the
  * metadata image, follower fetch, HW, ISR changes, acks). Followers fetch from leaders, and
  * clients may produce and read, over the {@code KRaftReplication} gRPC service on the broker's
- * listener.
+ * listener. The listener also serves the controller service ({@code KRaftController}), forwarding
+ * every call to the active controller, so admin tools may be pointed at brokers.
  *
  * <pre>{@code
  * KraftletBroker broker = KraftletBroker.builder()
@@ -101,8 +103,11 @@ public final class KraftletBroker implements AutoCloseable {
                 .controlledShutdownTimeoutMs(builder.controlledShutdownTimeoutMs)
                 .metadataListener(driver)
                 .service(new ReplicationService(builder.clusterId, driver, answers))
+                .service(new ControllerService(builder.clusterId,
+                        new ForwardingControllerApi(() -> self[0].controller()), answers))
                 .beforeCleanShutdown(this::stopReplication);
         builder.endpoints.forEach(serverBuilder::endpoint);
+        builder.services.forEach(serverBuilder::service);
         if (builder.listenAddress != null) {
             serverBuilder.listenAddress(builder.listenAddress);
         }
@@ -234,6 +239,7 @@ public final class KraftletBroker implements AutoCloseable {
         private Clock clock = Clock.SYSTEM;
         private int heartbeatIntervalMs = 2000;
         private long controlledShutdownTimeoutMs = 30_000;
+        private final List<io.grpc.BindableService> services = new java.util.ArrayList<>();
 
         public Builder nodeId(int nodeId) {
             this.nodeId = nodeId;
@@ -319,6 +325,12 @@ public final class KraftletBroker implements AutoCloseable {
 
         public Builder controlledShutdownTimeoutMs(long timeoutMs) {
             this.controlledShutdownTimeoutMs = timeoutMs;
+            return this;
+        }
+
+        /** Serves another gRPC service on the broker's listener (an application's own client service). */
+        public Builder service(io.grpc.BindableService service) {
+            services.add(Objects.requireNonNull(service, "service"));
             return this;
         }
 

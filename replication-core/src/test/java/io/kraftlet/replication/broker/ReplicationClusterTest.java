@@ -94,6 +94,14 @@ class ReplicationClusterTest {
         assertEquals(ControllerError.NONE, created.topics().get(0).error().error(), created.toString());
         awaitFullIsrs(3);
 
+        // A broker's listener forwards the controller API to the active controller (tools may use brokers).
+        try (io.kraftlet.transport.grpc.ControllerClient viaBroker = io.kraftlet.transport.grpc.ControllerClient.builder()
+                .clusterId(CLUSTER).controllers("103@127.0.0.1:" + brokerPorts.get(103)).build()) {
+            ControllerApi.DescribeTopicsReply described = viaBroker.describeTopics(List.of(TOPIC)).get(20, TimeUnit.SECONDS);
+            assertEquals(3, described.topics().get(0).partitions().size(), described.toString());
+            assertEquals("2", described.topics().get(0).configs().get("min.insync.replicas"), described.toString());
+        }
+
         for (int round = 0; round < 20; round++) {
             produceToEveryPartition(ProduceAcks.ALL, "all-" + round, true);
         }
