@@ -141,7 +141,8 @@ class ReplicationSeedScenarioProcessIT {
 
     /**
      * The leader's own image may trail the controller's by a moment: until it holds the ISR of
-     * one, an acks=all request is appended and then times out or fails after the append.
+     * one, an acks=all request is appended and then times out or fails after the append, and
+     * until it holds its leadership it answers NOT_LEADER_OR_FOLLOWER.
      */
     private void awaitNotEnoughReplicas(TopicPartition tp) {
         Poll.until(tp + " acks=all answered NOT_ENOUGH_REPLICAS", TIMEOUT, cluster::diagnostics, () -> {
@@ -150,7 +151,8 @@ class ReplicationSeedScenarioProcessIT {
                 return result.isPresent();
             }
             assertTrue(result.get().error() == ReplicationError.REQUEST_TIMED_OUT
-                    || result.get().error() == ReplicationError.NOT_ENOUGH_REPLICAS_AFTER_APPEND,
+                    || result.get().error() == ReplicationError.NOT_ENOUGH_REPLICAS_AFTER_APPEND
+                    || result.get().error() == ReplicationError.NOT_LEADER_OR_FOLLOWER,
                     "acks=all with the ISR shrinking: " + result.get());
             return false;
         });

@@ -225,6 +225,25 @@ public final class ControllerClient implements ControllerApi, AutoCloseable {
 
     // ---------------------------------------------------------------- reads
 
+    /**
+     * The cluster id, from the first of {@code controllers} (controllers, or brokers, which forward)
+     * that answers a DescribeCluster sent without one; fails naming the servers tried when none does.
+     */
+    public static CompletableFuture<String> discoverClusterId(String controllers, TlsSettings tls, int timeoutMs) {
+        Builder builder = builder().controllers(controllers).tls(tls).requestTimeoutMs(timeoutMs).apiTimeoutMs(timeoutMs);
+        builder.discovery = true;
+        builder.clusterId = "";
+        ControllerClient client = builder.build();
+        return client.describeCluster().thenApply(reply -> {
+            if (!reply.error().isSuccess() || reply.clusterId() == null || reply.clusterId().isEmpty()) {
+                throw new ControllerRequestException(reply.error().isSuccess()
+                        ? ApiError.of(ControllerError.UNKNOWN_SERVER_ERROR, "the answer carried no cluster id")
+                        : reply.error());
+            }
+            return reply.clusterId();
+        }).whenComplete((id, failure) -> client.close());
+    }
+
     @Override
     public CompletableFuture<DescribeClusterReply> describeCluster() {
         var proto = ControllerMapping.describeClusterRequest(clusterId);
@@ -584,6 +603,8 @@ public final class ControllerClient implements ControllerApi, AutoCloseable {
      */
     public static final class Builder {
         private String clusterId;
+        /** A client that only discovers the cluster id: it sends an empty one. */
+        private boolean discovery;
         private String controllers;
         private TlsSettings tls;
         private int requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS;
@@ -630,7 +651,7 @@ public final class ControllerClient implements ControllerApi, AutoCloseable {
 
         /** @throws IllegalArgumentException naming the first missing or invalid setting */
         public ControllerClient build() {
-            if (clusterId == null || clusterId.isEmpty()) {
+            if (!discovery && (clusterId == null || clusterId.isEmpty())) {
                 throw new IllegalArgumentException("cluster id is required");
             }
             Map<Integer, HostPort> addresses = QuorumVoters.parse(controllers);

@@ -452,9 +452,9 @@ public final class ControllerMapping {
         return DescribeClusterRequest.newBuilder().setClusterId(clusterId).build();
     }
 
-    /** Checks the request; it holds nothing but the cluster id. */
+    /** Checks the request; it holds nothing but the cluster id, which may be empty (discovery). */
     public static void validate(DescribeClusterRequest proto) {
-        new ControllerWireCheck("DescribeClusterRequest").clusterId(proto.getClusterId());
+        // An empty cluster id is allowed here only: it is how a tool discovers the cluster's id.
     }
 
     public static DescribeClusterResponse toProto(ControllerApi.DescribeClusterReply reply) {

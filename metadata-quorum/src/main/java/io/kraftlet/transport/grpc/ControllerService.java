@@ -147,7 +147,9 @@ public final class ControllerService extends KRaftControllerGrpc.KRaftController
 
     @Override
     public void describeCluster(DescribeClusterRequest proto, StreamObserver<DescribeClusterResponse> observer) {
-        handle("DescribeCluster", proto.getClusterId(), () -> {
+        // An empty cluster id asks for the cluster's id (discovery by tools); the answer carries it.
+        String asked = proto.getClusterId().isEmpty() ? clusterId : proto.getClusterId();
+        handle("DescribeCluster", asked, () -> {
             ControllerMapping.validate(proto);
             return proto;
         }, request -> api.describeCluster(), ControllerMapping::toProto,

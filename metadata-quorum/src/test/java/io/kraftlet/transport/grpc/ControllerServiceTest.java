@@ -116,6 +116,17 @@ class ControllerServiceTest {
     }
 
     @Test
+    void describeClusterWithoutAClusterIdTellsTheCluster() {
+        api.active = ACTIVE;
+        KRaftControllerGrpc.KRaftControllerBlockingStub stub = stub(start(new ControllerService(CLUSTER, api,
+                answers)));
+        var discovered = ControllerMapping.toRecord(stub.describeCluster(DescribeClusterRequest.getDefaultInstance()));
+        assertTrue(discovered.error().isSuccess(), "an empty cluster id is not refused: " + discovered.error());
+        assertEquals(ACTIVE, discovered.controller());
+        assertEquals(List.of("describeCluster"), api.requests, "the api answered it (with the cluster id)");
+    }
+
+    @Test
     void wrongClusterIdIsRefusedWithoutCallingTheApi() {
         api.active = ACTIVE;
         KRaftControllerGrpc.KRaftControllerBlockingStub stub = stub(start(new ControllerService(CLUSTER, api,
@@ -151,8 +162,6 @@ class ControllerServiceTest {
                 BrokerHeartbeatRequest.newBuilder().setClusterId(CLUSTER).setBrokerId(-1).build()));
         assertInvalidArgument("ElectLeadersRequest.type", () -> stub.electLeaders(
                 ElectLeadersRequest.newBuilder().setClusterId(CLUSTER).build()));
-        assertInvalidArgument("DescribeClusterRequest.cluster_id", () -> stub.describeCluster(
-                DescribeClusterRequest.getDefaultInstance()));
         assertInvalidArgument("ReadZkPathRequest.path", () -> stub.readZkPath(
                 ReadZkPathRequest.newBuilder().setClusterId(CLUSTER).build()));
         assertEquals(List.of(), api.requests);

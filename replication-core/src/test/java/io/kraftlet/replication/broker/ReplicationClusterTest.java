@@ -94,6 +94,9 @@ class ReplicationClusterTest {
         assertEquals(ControllerError.NONE, created.topics().get(0).error().error(), created.toString());
         awaitFullIsrs(3);
 
+        // A tool learns the cluster id from any broker, then talks to the controller through it.
+        assertEquals(CLUSTER, io.kraftlet.transport.grpc.ControllerClient.discoverClusterId(
+                "102@127.0.0.1:" + brokerPorts.get(102), null, 5_000).get(20, TimeUnit.SECONDS));
         // A broker's listener forwards the controller API to the active controller (tools may use brokers).
         try (io.kraftlet.transport.grpc.ControllerClient viaBroker = io.kraftlet.transport.grpc.ControllerClient.builder()
                 .clusterId(CLUSTER).controllers("103@127.0.0.1:" + brokerPorts.get(103)).build()) {
