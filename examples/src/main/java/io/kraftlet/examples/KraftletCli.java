@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "kraftlet", mixinStandardHelpOptions = true, versionProvider = KraftletCli.Version.class,
         description = "Runs and inspects a kraftlet cluster: controllers, brokers and their metadata quorum.",
         subcommands = {FormatCommand.class, RandomUuidCommand.class, NodeCommand.class, MetadataQuorumCommand.class,
-                ClusterCommand.class, io.kraftlet.examples.bench.BenchCommand.class,
+                ClusterCommand.class, io.kraftlet.examples.demo.DemoCommand.class,
+                io.kraftlet.examples.bench.BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class KraftletCli implements Runnable {
     static final int EXIT_FAILED = 1;

@@ -7,11 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kraftlet.examples.cluster.ClusterState;
 import io.kraftlet.examples.cluster.NodeProcessId;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,9 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,15 +31,10 @@ import org.junit.jupiter.api.Test;
  * happened, and any pid still alive after it is killed, so a failure leaks no process.
  */
 class ClusterProcessIT {
-    /** Nodes get small, quick-starting JVMs: six of them share the machine with the build. */
-    private static final String NODE_OPTS = "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData"
-            + " -Xss512k";
-    private static final String CLI_OPTS = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData";
     /** A loaded CI machine starts six JVMs slowly; a quiet laptop needs a fraction of this. */
     private static final Duration UP_TIMEOUT = Duration.ofSeconds(180);
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(90);
     private static final int PORTS = 12;
-    private static final int PORT_SEARCH_ATTEMPTS = 50;
 
     private Path dir;
     private int basePort;
@@ -162,35 +150,9 @@ class ClusterProcessIT {
         return rows;
     }
 
-    /** Runs {@code bin/kraftlet ARGS}, stdout and stderr together, and waits for it. */
-    private Run kraftlet(Duration timeout, String... args) {
-        Path jar = NodeProcess.kraftletJar();
-        Path script = jar.getParent().getParent().getParent().resolve("bin").resolve("kraftlet");
-        List<String> command = new ArrayList<>(List.of(script.toString()));
-        command.addAll(List.of(args));
-        try {
-            Path output = Files.createTempFile("kraftlet-cluster-it", ".txt");
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(output.toFile());
-            builder.environment().put("KRAFTLET_NODE_OPTS", NODE_OPTS);
-            builder.environment().put("KRAFTLET_OPTS", CLI_OPTS);
-            Process process = builder.start();
-            try {
-                if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                    throw new AssertionError(String.join(" ", args) + " did not finish within " + timeout + ":\n"
-                            + Files.readString(output, StandardCharsets.UTF_8));
-                }
-                return new Run(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
-            } finally {
-                Files.deleteIfExists(output);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+    private static Run kraftlet(Duration timeout, String... args) {
+        CliProcess.Run run = CliProcess.kraftlet(timeout, args);
+        return new Run(run.exitCode(), run.out());
     }
 
     private static boolean isAlive(long pid) {
@@ -205,26 +167,7 @@ class ClusterProcessIT {
         return String.join(",", addresses);
     }
 
-    /** The first of {@code count} consecutive loopback ports that are free now, below the ephemeral range. */
     private static int freePortRange(int count) {
-        Random random = new Random();
-        for (int attempt = 0; attempt < PORT_SEARCH_ATTEMPTS; attempt++) {
-            int base = 20_000 + random.nextInt(10_000);
-            if (allFree(base, count)) {
-                return base;
-            }
-        }
-        throw new AssertionError("no " + count + " consecutive free ports found in " + PORT_SEARCH_ATTEMPTS + " tries");
-    }
-
-    private static boolean allFree(int base, int count) {
-        for (int port = base; port < base + count; port++) {
-            try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-                socket.setReuseAddress(true);
-            } catch (IOException taken) {
-                return false;
-            }
-        }
-        return true;
+        return CliProcess.freePortRange(count);
     }
 }
