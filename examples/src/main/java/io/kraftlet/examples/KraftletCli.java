@@ -26,7 +26,11 @@ import picocli.CommandLine.Spec;
 @Command(name = "kraftlet", mixinStandardHelpOptions = true, versionProvider = KraftletCli.Version.class,
         description = "Runs and inspects a kraftlet cluster: controllers, brokers and their metadata quorum.",
         subcommands = {FormatCommand.class, RandomUuidCommand.class, NodeCommand.class, MetadataQuorumCommand.class,
-                ClusterCommand.class, io.kraftlet.examples.demo.DemoCommand.class,
+                ClusterCommand.class, io.kraftlet.examples.admin.TopicsCommand.class,
+                io.kraftlet.examples.admin.LeaderElectionCommand.class, io.kraftlet.examples.admin.ZkShellCommand.class,
+                io.kraftlet.examples.client.ConsoleProducerCommand.class,
+                io.kraftlet.examples.client.ConsoleConsumerCommand.class,
+                io.kraftlet.examples.client.ProducerPerfCommand.class, io.kraftlet.examples.demo.DemoCommand.class,
                 io.kraftlet.examples.bench.BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class KraftletCli implements Runnable {

@@ -2,6 +2,7 @@ package io.kraftlet.examples;
 
 import io.kraftlet.examples.config.ClientConfigParser;
 import io.kraftlet.examples.config.ConfigFiles;
+import io.kraftlet.examples.admin.ClusterDiscovery;
 import io.kraftlet.examples.config.NodeConfigParser;
 import io.kraftlet.examples.describe.QuorumDescribeClient;
 import io.kraftlet.examples.describe.QuorumDescriptionFormat;
@@ -28,8 +29,8 @@ import picocli.CommandLine.Spec;
         description = "Describes the metadata quorum.",
         subcommands = MetadataQuorumCommand.Describe.class,
         footer = {"", "Example:",
-                "  kraftlet metadata-quorum --bootstrap-controller 127.0.0.1:9093,127.0.0.1:9094 --cluster-id ID"
-                        + " describe --status"})
+                "  kraftlet metadata-quorum --bootstrap-controller 127.0.0.1:9093,127.0.0.1:9094 describe --status",
+                "  kraftlet metadata-quorum --bootstrap-server 127.0.0.1:9092 describe --replication"})
 final class MetadataQuorumCommand implements Runnable {
     /** Deadline of each DescribeQuorum call. */
     static final long DEFAULT_TIMEOUT_MS = 5000;
@@ -37,14 +38,20 @@ final class MetadataQuorumCommand implements Runnable {
     @Spec
     private CommandSpec spec;
 
-    // Required, but checked when describe runs rather than by picocli, so `describe --help` works without them.
+    // One of the two is required, but checked when describe runs rather than by picocli, so `describe --help` works.
     @Option(names = "--bootstrap-controller", paramLabel = "HOST:PORT[,HOST:PORT...]",
-            description = {"The controllers to ask, comma-separated (required). Only the leader can describe the quorum,"
-                    + " and followers do not know its address: list every controller."})
+            description = {"The controllers to ask, comma-separated (this or --bootstrap-server). Only the leader can"
+                    + " describe the quorum, and followers do not know its address: list every controller."})
     private String bootstrapControllers;
 
+    @Option(names = "--bootstrap-server", paramLabel = "HOST:PORT[,HOST:PORT...]",
+            description = {"Brokers to ask instead, comma-separated: the first that answers names the active"
+                    + " controller, which is then asked."})
+    private String bootstrapServers;
+
     @Option(names = "--cluster-id", paramLabel = "ID",
-            description = "The cluster id (required); every request carries it and controllers refuse a different one.")
+            description = "The cluster id; every request carries it and controllers refuse a different one"
+                    + " (default: asked of the servers).")
     private String clusterId;
 
     @Option(names = "--command-config", paramLabel = "FILE",
@@ -62,18 +69,21 @@ final class MetadataQuorumCommand implements Runnable {
     }
 
     private QuorumDescribeClient.Answer describeLeader() {
-        if (bootstrapControllers == null || clusterId == null) {
-            throw new ParameterException(spec.commandLine(), "Missing required option"
-                    + (bootstrapControllers == null ? " '--bootstrap-controller'" : " '--cluster-id'"));
+        if ((bootstrapControllers == null) == (bootstrapServers == null)) {
+            throw new ParameterException(spec.commandLine(), bootstrapControllers == null
+                    ? "Missing required option '--bootstrap-controller' (or '--bootstrap-server')"
+                    : "Only one of --bootstrap-controller or --bootstrap-server may be given");
         }
-        if (timeoutMs <= 0) {
+        if (timeoutMs <= 0 || timeoutMs > Integer.MAX_VALUE) {
             throw new ParameterException(spec.commandLine(), "--timeout-ms must be > 0, got " + timeoutMs);
         }
-        try {
-            NodeConfigParser.checkClusterId(clusterId);
-        } catch (IllegalArgumentException bad) {
-            throw new ParameterException(spec.commandLine(), "--cluster-id '" + clusterId
-                    + "' must be letters, digits, '-' or '_'");
+        if (clusterId != null) {
+            try {
+                NodeConfigParser.checkClusterId(clusterId);
+            } catch (IllegalArgumentException bad) {
+                throw new ParameterException(spec.commandLine(), "--cluster-id '" + clusterId
+                        + "' must be letters, digits, '-' or '_'");
+            }
         }
         Optional<TlsSettings> tls = Optional.empty();
         if (commandConfig != null) {
@@ -83,19 +93,32 @@ final class MetadataQuorumCommand implements Runnable {
                 throw new IllegalArgumentException(commandConfig + ": " + bad.getMessage(), bad);
             }
         }
-        return new QuorumDescribeClient(clusterId, tls, timeoutMs).describeLeader(controllers());
+        List<HostPort> controllers;
+        if (bootstrapControllers != null) {
+            controllers = addresses("--bootstrap-controller", bootstrapControllers);
+            if (clusterId == null) {
+                clusterId = ClusterDiscovery.discover(controllers, tls, (int) timeoutMs).clusterId();
+            }
+        } else {
+            List<HostPort> servers = addresses("--bootstrap-server", bootstrapServers);
+            ClusterDiscovery.Cluster cluster = ClusterDiscovery.discover(servers, tls, (int) timeoutMs);
+            controllers = List.of(cluster.activeController().orElseThrow(() -> new IllegalStateException(
+                    "the bootstrap servers know no active controller yet; try again, or use --bootstrap-controller")));
+            clusterId = clusterId == null ? cluster.clusterId() : clusterId;
+        }
+        return new QuorumDescribeClient(clusterId, tls, timeoutMs).describeLeader(controllers);
     }
 
-    private List<HostPort> controllers() {
-        List<HostPort> controllers = new ArrayList<>();
-        for (String entry : bootstrapControllers.split(",")) {
+    private List<HostPort> addresses(String option, String list) {
+        List<HostPort> addresses = new ArrayList<>();
+        for (String entry : list.split(",")) {
             try {
-                controllers.add(HostPort.parse(entry));
+                addresses.add(HostPort.parse(entry));
             } catch (IllegalArgumentException bad) {
-                throw new ParameterException(spec.commandLine(), "--bootstrap-controller: " + bad.getMessage());
+                throw new ParameterException(spec.commandLine(), option + ": " + bad.getMessage());
             }
         }
-        return controllers;
+        return addresses;
     }
 
     /** {@code describe --status | --replication [--human-readable]}. */

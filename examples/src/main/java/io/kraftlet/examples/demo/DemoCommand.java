@@ -244,7 +244,7 @@ public final class DemoCommand implements Callable<Integer> {
     private void run(String... args) {
         out.println("$ kraftlet " + String.join(" ", args));
         out.flush();
-        CommandLine command = new CommandLine(new KraftletCli());
+        CommandLine command = KraftletCli.commandLine();
         command.setOut(out);
         command.setErr(out);
         int exit = command.execute(args);

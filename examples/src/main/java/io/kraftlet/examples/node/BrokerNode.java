@@ -1,5 +1,6 @@
 package io.kraftlet.examples.node;
 
+import io.kraftlet.examples.client.ClientService;
 import io.kraftlet.examples.config.NodeConfig;
 import io.kraftlet.metadata.Endpoint;
 import io.kraftlet.quorum.BrokerServer;
@@ -21,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * {@code broker.heartbeat.interval.ms}, and is unfenced once it has caught up. Its partitions
  * live in {@code log.dirs}: it leads and follows them as the metadata image says, replicating
  * with the {@code replica.*} settings, and serves the {@code KRaftReplication} gRPC service
- * (follower fetch, produce, read) on the same listener.
+ * (follower fetch, produce, read) on the same listener, next to the {@code KRaftClient} service
+ * ({@link ClientService}: metadata, produce and fetch for the example tools and client).
  *
  * <p>Closing it (SIGTERM) is a controlled shutdown: the controller moves its leaderships away
  * before replication stops and the logs close. A broker killed instead is fenced once
@@ -33,7 +35,7 @@ public final class BrokerNode implements Node {
     private final NodeConfig config;
     private final List<AutoCloseable> resources = new ArrayList<>();
     private NodeMetrics metrics = NodeMetrics.NONE;
-    private KraftletBroker broker;
+    private volatile KraftletBroker broker;
     private Endpoint advertised;
     private boolean closed;
 
@@ -59,6 +61,9 @@ public final class BrokerNode implements Node {
         resources.add(metrics);
         advertised = new Endpoint(config.listenerName().orElseThrow(), advertisedHost(config.listenAddress().host()),
                 config.listenAddress().port());
+        // The service is registered before the broker exists; it reaches the broker through this field.
+        ClientService clientService = new ClientService(clusterId, () -> broker);
+        resources.add(clientService);
         KraftletBroker.Builder builder = KraftletBroker.builder()
                 .nodeId(config.nodeId())
                 .clusterId(clusterId)
@@ -71,7 +76,8 @@ public final class BrokerNode implements Node {
                 .raftConfig(config.raftConfig())
                 .replicationConfig(config.replicationConfig())
                 .heartbeatIntervalMs(config.controllerConfig().brokerHeartbeatIntervalMs())
-                .meterRegistry(metrics.registry());
+                .meterRegistry(metrics.registry())
+                .service(clientService);
         config.interBrokerListenerName().ifPresent(builder::interBrokerListener);
         config.tls().ifPresent(builder::tls);
         broker = builder.build();
