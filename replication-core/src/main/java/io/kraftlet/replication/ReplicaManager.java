@@ -386,11 +386,11 @@ public final class ReplicaManager {
         for (PendingAppend append : appends) {
             HostedPartition partition = hosted.get(append.key());
             if (partition == null || !partition.isLeader()) {
-                refuse(append.requestId(), ReplicationError.KAFKA_STORAGE_ERROR, "the log of " + append.key()
-                        + " failed before the records were durable");
-            } else if (partition.failure != null) {
-                refuse(append.requestId(), ReplicationError.KAFKA_STORAGE_ERROR, "the log of " + partition.topicPartition
-                        + " failed: " + partition.failure);
+                // Only a failed flush takes a leader's role between an append and its flush.
+                String why = partition != null && partition.failure != null ? partition.failure : "the replica stopped";
+                refuse(append.requestId(), ReplicationError.KAFKA_STORAGE_ERROR, "the log of "
+                        + (partition != null ? partition.topicPartition : append.key())
+                        + " failed before the records were durable: " + why);
             } else if (!ProduceAcks.waitsForHighWatermark(append.acks())
                     || plantedBugs.contains(ReplicationPlantedBug.ACK_BEFORE_HIGH_WATERMARK)) {
                 output.produceCompleted(append.requestId(), ProduceResult.appended(append.baseOffset()));

@@ -409,6 +409,72 @@ class ReplicaManagerTest {
         assertEquals(Map.of(TP, 3L), restarted.highWatermarks());
     }
 
+    /** A memory log whose flush fails like a dying disk once {@code failing} is set. */
+    private static final class FailingFlushLog implements PartitionLog {
+        final MemoryPartitionLog log = new MemoryPartitionLog();
+        boolean failing;
+
+        @Override public long startOffset() { return log.startOffset(); }
+        @Override public long endOffset() { return log.endOffset(); }
+        @Override public int latestEpoch() { return log.latestEpoch(); }
+        @Override public io.kraftlet.replication.log.LogAppendInfo appendAsLeader(int epoch, List<byte[]> records,
+                long timeMs) { return log.appendAsLeader(epoch, records, timeMs); }
+        @Override public void appendAsFollower(Batch batch) { log.appendAsFollower(batch); }
+        @Override public List<Batch> read(long from, long maxOffset, int maxBytes) { return log.read(from, maxOffset, maxBytes); }
+        @Override public long baseOffsetOf(long offset) { return log.baseOffsetOf(offset); }
+        @Override public void truncateTo(long offset) { log.truncateTo(offset); }
+        @Override public boolean maybeIncrementLogStartOffset(long start) { return log.maybeIncrementLogStartOffset(start); }
+        @Override public io.kraftlet.replication.log.EpochEndOffset endOffsetForEpoch(int epoch) {
+            return log.endOffsetForEpoch(epoch);
+        }
+        @Override public void close() { log.close(); }
+
+        @Override
+        public long flush() {
+            if (failing) {
+                throw new java.io.UncheckedIOException(new java.io.IOException("fsync failed: Input/output error"));
+            }
+            return log.flush();
+        }
+    }
+
+    @Test
+    void aLogThatCannotFlushTakesItsReplicaOfflineAndNamesTheFailure() {
+        FailingFlushLog failing = new FailingFlushLog();
+        Recorder out = new Recorder();
+        List<String> offline = new ArrayList<>();
+        ReplicaOutput reporting = new ReplicaOutput() {
+            @Override public void produceCompleted(long id, ProduceResult result) { out.produceCompleted(id, result); }
+            @Override public void fetchCompleted(long id, ReplicaFetchResponse response) { out.fetchCompleted(id, response); }
+            @Override public void sendFetch(int leaderId, long fetchId, ReplicaFetchRequest request) { }
+            @Override public void sendAlterPartition(PartitionChangeProposal proposal) { }
+            @Override public void partitionFailed(TopicPartition partition, String reason) {
+                offline.add(partition + ": " + reason);
+            }
+        };
+        ReplicaManager manager = new ReplicaManager(1, CONFIG, new LogStore() {
+            @Override public PartitionLog getOrCreate(TopicPartition partition) { return failing; }
+            @Override public void delete(TopicPartition partition) { }
+        }, reporting);
+        manager.setBrokerEpoch(101, now);
+        manager.applyImage(image(1, List.of(1), 5, 10, LeaderRecoveryState.RECOVERED, Map.of()), now);
+        manager.produce(1, new ProduceRequest(TP, List.of(new byte[1]), ProduceAcks.LEADER, 1000), now);
+        manager.flush(now);
+        assertEquals(ReplicationError.NONE, out.produced.get(1L).error());
+        failing.failing = true;
+        manager.produce(2, new ProduceRequest(TP, List.of(new byte[1]), ProduceAcks.LEADER, 1000), now);
+        manager.flush(now);
+        ProduceResult lost = out.produced.get(2L);
+        assertEquals(ReplicationError.KAFKA_STORAGE_ERROR, lost.error());
+        assertTrue(lost.message().contains("fsync failed"), lost.message());
+        assertEquals(1, offline.size(), offline.toString());
+        assertTrue(offline.get(0).startsWith("orders-0: flush failed"), offline.toString());
+        assertEquals(1, manager.stats().offlinePartitionCount());
+        ReadResult read = manager.read(TP, 0, 100);
+        assertEquals(ReplicationError.KAFKA_STORAGE_ERROR, read.error());
+        assertTrue(read.message().contains("offline"), read.message());
+    }
+
     @Test
     void aWaitingProduceTimesOut() {
         start(stableImage(Map.of()));
