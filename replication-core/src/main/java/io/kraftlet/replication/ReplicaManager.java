@@ -108,6 +108,8 @@ public final class ReplicaManager {
     private final TreeMap<PartitionKey, HostedPartition> hosted = new TreeMap<>();
     private final TreeMap<Integer, Fetcher> fetchers = new TreeMap<>();
     private final LinkedHashMap<Long, DelayedFetch> delayedFetches = new LinkedHashMap<>();
+    /** The parked fetches asking for each partition, so an append wakes only those (not a scan of all). */
+    private final Map<PartitionKey, Set<Long>> fetchWatchers = new TreeMap<>();
     private final List<PendingAppend> unflushed = new ArrayList<>();
     private final Set<PartitionKey> dirty = new TreeSet<>();
     /** Base offsets of the acks=all requests waiting in purgatories, for their answers. */
@@ -487,6 +489,10 @@ public final class ReplicaManager {
             output.fetchCompleted(requestId, response);
         } else {
             delayedFetches.put(requestId, new DelayedFetch(requestId, request, nowMs + request.maxWaitMs()));
+            for (FetchPartitionRequest fetch : request.partitions()) {
+                fetchWatchers.computeIfAbsent(new PartitionKey(fetch.topicId(), fetch.partition()),
+                        k -> new java.util.LinkedHashSet<>()).add(requestId);
+            }
         }
     }
 
@@ -534,21 +540,31 @@ public final class ReplicaManager {
     }
 
     private void completeDelayedFetches(PartitionKey key, long nowMs) {
-        if (delayedFetches.isEmpty()) {
+        Set<Long> watching = fetchWatchers.get(key);
+        if (watching == null) {
             return;
         }
-        List<DelayedFetch> due = new ArrayList<>();
-        for (Iterator<DelayedFetch> it = delayedFetches.values().iterator(); it.hasNext(); ) {
-            DelayedFetch delayed = it.next();
-            if (delayed.request().partitions().stream()
-                    .anyMatch(p -> p.partition() == key.partition() && p.topicId().equals(key.topicId()))) {
-                it.remove();
-                due.add(delayed);
-            }
+        List<DelayedFetch> due = new ArrayList<>(watching.size());
+        for (long requestId : List.copyOf(watching)) {
+            due.add(unpark(requestId));
         }
         for (DelayedFetch delayed : due) {
             output.fetchCompleted(delayed.requestId(), readForFetch(delayed.request(), nowMs));
         }
+    }
+
+    /** Removes a parked fetch and its watches. */
+    private DelayedFetch unpark(long requestId) {
+        DelayedFetch delayed = delayedFetches.remove(requestId);
+        for (FetchPartitionRequest fetch : delayed.request().partitions()) {
+            PartitionKey key = new PartitionKey(fetch.topicId(), fetch.partition());
+            Set<Long> watching = fetchWatchers.get(key);
+            watching.remove(requestId);
+            if (watching.isEmpty()) {
+                fetchWatchers.remove(key);
+            }
+        }
+        return delayed;
     }
 
     // ------------------------------------------------------------------ follower side of fetch
@@ -732,11 +748,9 @@ public final class ReplicaManager {
     public void tick(long nowMs) {
         flush(nowMs);
         List<DelayedFetch> expired = new ArrayList<>();
-        for (Iterator<DelayedFetch> it = delayedFetches.values().iterator(); it.hasNext(); ) {
-            DelayedFetch delayed = it.next();
+        for (DelayedFetch delayed : List.copyOf(delayedFetches.values())) {
             if (delayed.deadlineMs() <= nowMs) {
-                it.remove();
-                expired.add(delayed);
+                expired.add(unpark(delayed.requestId()));
             }
         }
         for (DelayedFetch delayed : expired) {
