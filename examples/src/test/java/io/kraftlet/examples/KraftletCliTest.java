@@ -112,7 +112,7 @@ class KraftletCliTest {
         assertOneLineError(run("node", "-c", writeConfig(base + "log.retention.hours=1\n").toString()), 1,
                 "log.retention.hours: unknown configuration key");
         assertOneLineError(run("node", "-c", writeConfig(base + "process.roles=broker,controller\n").toString()), 1,
-                "process.roles", "combined mode arrives with the broker service");
+                "listeners: is required for a combined node");
         assertOneLineError(run("node", "-c", writeConfig(base).toString(), "--override", "node.id=x"), 1,
                 "node.id: 'x' is not an integer");
         assertOneLineError(run("node", "-c", writeConfig(base).toString()), 1, "is not formatted");

@@ -7,11 +7,14 @@ import io.kraftlet.image.MetadataImage;
 import io.kraftlet.image.MetadataListener;
 import io.kraftlet.image.MetadataLoader;
 import io.kraftlet.metadata.Endpoint;
+import io.kraftlet.raft.QuorumDescription;
 import io.kraftlet.raft.RaftConfig;
 import io.kraftlet.runtime.BrokerLifecycleDriver;
 import io.kraftlet.runtime.Clock;
 import io.kraftlet.transport.grpc.ControllerClient;
+import io.kraftlet.transport.grpc.HostPort;
 import io.kraftlet.transport.grpc.QuorumVoters;
+import io.kraftlet.transport.grpc.ServiceServer;
 import io.kraftlet.transport.grpc.TlsSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -23,6 +26,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +41,11 @@ import java.util.concurrent.TimeUnit;
  * broker epoch, so the next start tells the controller its data is complete; a crash leaves
  * nothing, and the controller treats the broker as restarted uncleanly (it leaves the ELRs).
  *
+ * <p>Combined mode ({@code process.roles=broker,controller}, {@link Builder#sharedController}):
+ * the broker runs on a controller's node. It has no observer of its own: it takes the
+ * controller's committed images, and serves its services on a listener of its own, apart from
+ * the controller listener, as Kafka keeps {@code CONTROLLER} and broker listeners apart.
+ *
  * <p>Threading: every method may be called from any thread; none blocks except {@link #close()}.
  */
 public final class BrokerServer implements AutoCloseable {
@@ -45,7 +54,12 @@ public final class BrokerServer implements AutoCloseable {
     private final int nodeId;
     private final Path dataDir;
     private final MetadataLoader loader;
+    /** This broker's own observer; null in combined mode. */
     private final MetadataQuorum quorum;
+    /** Combined mode: the controller this broker shares its node with, else null. */
+    private final ControllerServer sharedController;
+    /** Combined mode: the broker listener's server (the quorum's server is the controller's). */
+    private final ServiceServer serviceServer;
     private final ControllerClient controllerClient;
     /** Heartbeats give up quickly so the next one carries fresh state, within the session. */
     private final ControllerClient lifecycleClient;
@@ -60,35 +74,26 @@ public final class BrokerServer implements AutoCloseable {
         this.dataDir = builder.dataDir;
         this.controlledShutdownTimeoutMs = builder.controlledShutdownTimeoutMs;
         this.beforeCleanShutdown = List.copyOf(builder.beforeCleanShutdown);
-        this.loader = new MetadataLoader(MetadataRecordCodec::decode, MetadataRecordCodec::decodeSnapshot);
-        builder.listeners.forEach(loader::addListener);
-        MetadataQuorum.Builder quorumBuilder = MetadataQuorum.builder()
-                .nodeId(builder.nodeId)
-                .clusterId(builder.clusterId)
-                .voters(builder.voters)
-                .dataDir(builder.dataDir)
-                .config(builder.raftConfig)
-                .clock(builder.clock);
-        if (builder.listenAddress != null) {
-            quorumBuilder.listener(builder.listenAddress);
+        this.sharedController = builder.sharedController;
+        if (sharedController != null) {
+            // Combined mode: the controller's quorum member and committed images serve both roles.
+            this.loader = sharedController.metadata();
+            this.quorum = null;
+            this.serviceServer = new ServiceServer("broker " + nodeId, builder.listenAddress == null
+                    ? new HostPort("127.0.0.1", 0) : HostPort.parse(builder.listenAddress), builder.tls,
+                    builder.services);
+        } else {
+            this.loader = new MetadataLoader(MetadataRecordCodec::decode, MetadataRecordCodec::decodeSnapshot);
+            this.quorum = observer(builder);
+            this.serviceServer = null;
         }
-        builder.services.forEach(quorumBuilder::service);
+        builder.listeners.forEach(loader::addListener);
         ControllerClient.Builder clientBuilder = ControllerClient.builder()
                 .clusterId(builder.clusterId)
                 .controllers(builder.voters)
                 .requestTimeoutMs(builder.raftConfig.requestTimeoutMs());
-        if (builder.meterRegistry != null) {
-            quorumBuilder.meterRegistry(builder.meterRegistry);
-        }
         if (builder.tls != null) {
-            quorumBuilder.tls(builder.tls);
             clientBuilder.tls(builder.tls);
-        }
-        this.quorum = quorumBuilder.build();
-        if (quorum.isVoter()) {
-            quorum.close();
-            throw new IllegalArgumentException("node " + builder.nodeId + " is a voter of " + QuorumVoters.CONFIG_KEY
-                    + "; a broker follows the quorum as an observer (run a ControllerServer for a voter)");
         }
         this.controllerClient = clientBuilder.build();
         int heartbeatTimeoutMs = Math.max(1000, 2 * builder.heartbeatIntervalMs);
@@ -106,7 +111,38 @@ public final class BrokerServer implements AutoCloseable {
                 previousEpoch, builder.heartbeatIntervalMs, 100, builder.clock.nowMs());
         this.lifecycle = new BrokerLifecycleDriver(core, lifecycleClient, builder.clock);
         loader.addListener((delta, image) -> lifecycle.setMetadataOffset(image.endOffset()));
-        quorum.register(loader);
+        if (quorum != null) {
+            quorum.register(loader);
+        }
+    }
+
+    /** A broker's own observer of the metadata quorum, serving the broker's services on its listener. */
+    private static MetadataQuorum observer(Builder builder) {
+        MetadataQuorum.Builder quorumBuilder = MetadataQuorum.builder()
+                .nodeId(builder.nodeId)
+                .clusterId(builder.clusterId)
+                .voters(builder.voters)
+                .dataDir(builder.dataDir)
+                .config(builder.raftConfig)
+                .clock(builder.clock);
+        if (builder.listenAddress != null) {
+            quorumBuilder.listener(builder.listenAddress);
+        }
+        builder.services.forEach(quorumBuilder::service);
+        if (builder.meterRegistry != null) {
+            quorumBuilder.meterRegistry(builder.meterRegistry);
+        }
+        if (builder.tls != null) {
+            quorumBuilder.tls(builder.tls);
+        }
+        MetadataQuorum quorum = quorumBuilder.build();
+        if (quorum.isVoter()) {
+            quorum.close();
+            throw new IllegalArgumentException("node " + builder.nodeId + " is a voter of " + QuorumVoters.CONFIG_KEY
+                    + "; a broker follows the quorum as an observer (run a ControllerServer for a voter, and share it"
+                    + " with Builder.sharedController for a combined node)");
+        }
+        return quorum;
     }
 
     public static Builder builder() {
@@ -120,7 +156,12 @@ public final class BrokerServer implements AutoCloseable {
         }
         if (!started) {
             started = true;
-            quorum.start();
+            if (quorum != null) {
+                quorum.start();
+            } else {
+                serviceServer.start(); // a busy broker port fails here, before the controller starts
+                sharedController.start();
+            }
             lifecycle.start();
         }
     }
@@ -157,8 +198,24 @@ public final class BrokerServer implements AutoCloseable {
         return nodeId;
     }
 
-    public MetadataQuorum quorum() {
-        return quorum;
+    /** The port of the broker's listener (useful with port 0); valid after {@link #start()}. */
+    public int port() {
+        return quorum != null ? quorum.port() : serviceServer.port();
+    }
+
+    /** Why the node stopped on its own (its quorum member or, combined, its controller failed), if it did. */
+    public Optional<Throwable> failure() {
+        return quorum != null ? quorum.failure() : sharedController.failure();
+    }
+
+    /** The metadata quorum as this node sees it (replica progress only on the leader). */
+    public CompletableFuture<QuorumDescription> describeQuorum() {
+        return quorum != null ? quorum.describe() : sharedController.describeQuorum();
+    }
+
+    /** Whether this broker shares its node with a controller (combined mode). */
+    public boolean isCombined() {
+        return sharedController != null;
     }
 
     /**
@@ -187,7 +244,11 @@ public final class BrokerServer implements AutoCloseable {
         lifecycle.close();
         lifecycleClient.close();
         controllerClient.close();
-        quorum.close();
+        if (quorum != null) {
+            quorum.close();
+        } else {
+            serviceServer.close(); // the shared controller is its owner's to close, after this broker
+        }
     }
 
     static long readCleanShutdownEpoch(Path dataDir) {
@@ -238,6 +299,7 @@ public final class BrokerServer implements AutoCloseable {
         private final List<MetadataListener> listeners = new ArrayList<>();
         private final List<io.grpc.BindableService> services = new ArrayList<>();
         private final List<Runnable> beforeCleanShutdown = new ArrayList<>();
+        private ControllerServer sharedController;
 
         public Builder nodeId(int nodeId) {
             this.nodeId = nodeId;
@@ -338,11 +400,57 @@ public final class BrokerServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Combined mode ({@code process.roles=broker,controller}): this broker runs on the node of
+         * {@code controller} instead of following the quorum as an observer of its own. It takes
+         * the controller's committed images, node id, cluster id, voters and data directory (any
+         * of them set here must match), and serves its services on its own listener
+         * ({@link #listenAddress}), apart from the controller's. Build the broker before starting
+         * the controller (its listeners must see every image); {@link BrokerServer#start()}
+         * starts the controller if it is not running, and {@link BrokerServer#close()} leaves it
+         * running: close the controller after the broker.
+         */
+        public Builder sharedController(ControllerServer controller) {
+            this.sharedController = Objects.requireNonNull(controller, "controller");
+            return this;
+        }
+
         public BrokerServer build() {
+            if (sharedController != null) {
+                adoptController(sharedController);
+            }
             if (endpoints.isEmpty()) {
                 throw new IllegalArgumentException("broker " + nodeId + " needs at least one advertised listener");
             }
             return new BrokerServer(this);
+        }
+
+        private void adoptController(ControllerServer controller) {
+            if (nodeId >= 0 && nodeId != controller.nodeId()) {
+                throw new IllegalArgumentException("broker " + nodeId + " cannot share controller "
+                        + controller.nodeId() + ": a combined node has one node.id");
+            }
+            if (clusterId != null && !clusterId.equals(controller.clusterId())) {
+                throw new IllegalArgumentException("broker cluster id " + clusterId + " differs from its controller's ("
+                        + controller.clusterId() + ")");
+            }
+            if (voters != null && !QuorumVoters.parse(voters).equals(QuorumVoters.parse(controller.voters()))) {
+                throw new IllegalArgumentException("broker " + QuorumVoters.CONFIG_KEY + " (" + voters
+                        + ") differ from its controller's (" + controller.voters() + ")");
+            }
+            if (dataDir != null && !dataDir.toAbsolutePath().normalize()
+                    .equals(controller.dataDir().toAbsolutePath().normalize())) {
+                throw new IllegalArgumentException("broker data directory " + dataDir + " differs from its controller's ("
+                        + controller.dataDir() + "): a combined node keeps one metadata.log.dir");
+            }
+            if (controller.isStarted()) {
+                throw new IllegalStateException("controller " + controller.nodeId() + " is already started: build the"
+                        + " broker that shares it first, so the broker sees every metadata image");
+            }
+            nodeId = controller.nodeId();
+            clusterId = controller.clusterId();
+            voters = controller.voters();
+            dataDir = controller.dataDir();
         }
     }
 }

@@ -46,6 +46,10 @@ import java.util.concurrent.Executors;
  * }
  * }</pre>
  *
+ * <p>A combined node ({@code process.roles=broker,controller}) also runs a broker on this node:
+ * build a {@link BrokerServer} with {@link BrokerServer.Builder#sharedController} before starting
+ * the controller, and close the broker first.
+ *
  * <p>Threading: every method may be called from any thread; none blocks except {@link #close()}.
  */
 public final class ControllerServer implements AutoCloseable {
@@ -53,6 +57,9 @@ public final class ControllerServer implements AutoCloseable {
     public static final long DEFAULT_SNAPSHOT_EVERY_RECORDS = 50_000;
 
     private final int nodeId;
+    private final String clusterId;
+    private final String voters;
+    private final Path dataDir;
     private final MetadataLoader loader;
     private final ControllerDriver driver;
     private final MetadataQuorum quorum;
@@ -68,6 +75,9 @@ public final class ControllerServer implements AutoCloseable {
                     + QuorumVoters.CONFIG_KEY + " (" + builder.voters + ")");
         }
         this.nodeId = builder.nodeId;
+        this.clusterId = builder.clusterId;
+        this.voters = builder.voters;
+        this.dataDir = builder.dataDir;
         this.loader = new MetadataLoader(MetadataRecordCodec::decode, MetadataRecordCodec::decodeSnapshot);
         // The controller's appends must fit the Raft batch limit with its framing, and its own
         // uncommitted bytes must stay below what the Raft leader accepts before BACK_PRESSURE.
@@ -167,6 +177,25 @@ public final class ControllerServer implements AutoCloseable {
 
     public int nodeId() {
         return nodeId;
+    }
+
+    public String clusterId() {
+        return clusterId;
+    }
+
+    /** {@code controller.quorum.voters} as configured. */
+    public String voters() {
+        return voters;
+    }
+
+    /** {@code metadata.log.dir}: the data directory holding the metadata log. */
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** Whether {@link #start()} ran; a broker sharing this controller must be built before. */
+    synchronized boolean isStarted() {
+        return started;
     }
 
     /** The quorum/controller port (useful with port 0). */

@@ -39,4 +39,31 @@ class BrokerServerTest {
                 .endpoint(new Endpoint("PLAINTEXT", "127.0.0.1", 1)).build());
         assertTrue(voter.getMessage().contains("observer"), voter.getMessage());
     }
+
+    @Test
+    void aCombinedBrokerTakesItsControllersIdentityAndRefusesAnotherOrAStartedController() throws Exception {
+        MetadataQuorum.format(dir, "c", 1);
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        try (ControllerServer controller = ControllerServer.builder().nodeId(1).clusterId("c")
+                .voters("1@127.0.0.1:" + port).dataDir(dir).build()) {
+            Endpoint endpoint = new Endpoint("PLAINTEXT", "127.0.0.1", 1);
+            IllegalArgumentException otherId = assertThrows(IllegalArgumentException.class, () -> BrokerServer.builder()
+                    .nodeId(2).sharedController(controller).endpoint(endpoint).build());
+            assertTrue(otherId.getMessage().contains("one node.id"), otherId.getMessage());
+            IllegalArgumentException otherCluster = assertThrows(IllegalArgumentException.class,
+                    () -> BrokerServer.builder().clusterId("d").sharedController(controller).endpoint(endpoint).build());
+            assertTrue(otherCluster.getMessage().contains("cluster id d"), otherCluster.getMessage());
+            IllegalArgumentException otherDir = assertThrows(IllegalArgumentException.class, () -> BrokerServer.builder()
+                    .dataDir(dir.resolve("elsewhere")).sharedController(controller).endpoint(endpoint).build());
+            assertTrue(otherDir.getMessage().contains("one metadata.log.dir"), otherDir.getMessage());
+
+            controller.start();
+            IllegalStateException started = assertThrows(IllegalStateException.class, () -> BrokerServer.builder()
+                    .sharedController(controller).endpoint(endpoint).build());
+            assertTrue(started.getMessage().contains("already started"), started.getMessage());
+        }
+    }
 }

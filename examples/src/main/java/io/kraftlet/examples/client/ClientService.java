@@ -77,8 +77,8 @@ public final class ClientService extends KRaftClientGrpc.KRaftClientImplBase imp
 
     @Override
     public void metadata(MetadataRequest request, StreamObserver<MetadataResponse> observer) {
-        handle("Metadata", request.getClusterId(), () -> request, (served, ignored) -> served.server().quorum()
-                .describe()
+        handle("Metadata", request.getClusterId(), () -> request, (served, ignored) -> served.server()
+                .describeQuorum()
                 .orTimeout(CONTROLLER_LOOKUP_TIMEOUT_MS, TimeUnit.MILLISECONDS)
                 .handle((description, failure) -> failure == null ? description.leaderId() : -1)
                 .thenApply(controllerId -> ClientMapping.toProto(served.image(), clusterId, served.nodeId(),

@@ -18,15 +18,16 @@ import java.util.TreeMap;
  * Immutable.
  *
  * @param nodeId {@code node.id}
- * @param role {@code process.roles}: a controller or a broker
+ * @param role {@code process.roles}: a controller, a broker, or both (combined)
  * @param quorumVoters {@code controller.quorum.voters} as written
  * @param voters the same, parsed: voter id → address
- * @param listenerName the name in {@code listeners} ({@code CONTROLLER} in
- *     {@code CONTROLLER://host:port}), or empty when {@code listeners} is not set (a controller
- *     then serves on its voter entry)
- * @param listenAddress a controller: where it serves the quorum and controller RPCs (the
- *     {@code listeners} address, or its entry in the voters, or an ephemeral loopback port for
- *     an example observer); a broker: the listener it advertises
+ * @param listenerName the name of the node's first listener ({@code CONTROLLER} in
+ *     {@code CONTROLLER://host:port}): a controller's or combined node's controller listener, a
+ *     broker's listener; empty when {@code listeners} is not set (a controller then serves on
+ *     its voter entry)
+ * @param listenAddress a controller or combined node: where it serves the quorum and controller
+ *     RPCs (the {@code listeners} address, or its entry in the voters, or an ephemeral loopback
+ *     port for an example observer); a broker: the listener it advertises
  * @param metadataLogDir {@code metadata.log.dir}, or the first of {@code log.dirs}
  * @param clusterId {@code cluster.id}, checked against {@code meta.properties} at start-up;
  *     empty to take the formatted one
@@ -46,13 +47,29 @@ import java.util.TreeMap;
  * @param replicationConfig a broker's {@code replica.*} and {@code message.max.bytes} keys, with
  *     {@code min.insync.replicas} and {@code unclean.leader.election.enable} as its defaults
  * @param interBrokerListenerName {@code inter.broker.listener.name}, empty when not set
+ * @param brokerListener a broker or combined node: the listener its broker serves on and
+ *     advertises (a broker's is its only listener; a combined node's is the one of its two that
+ *     {@code controller.listener.names} does not name); empty for a controller
  */
 public record NodeConfig(int nodeId, ProcessRole role, String quorumVoters, SortedMap<Integer, HostPort> voters,
         Optional<String> listenerName, HostPort listenAddress, Path metadataLogDir, Optional<String> clusterId,
         RaftConfig raftConfig, ControllerConfig controllerConfig, String brokerRack, OptionalInt metricsPort,
         Optional<TlsSettings> tls, boolean exampleStateMachine, int snapshotIntervalRecords,
         int appendRecordsPerSecond, Optional<Path> logDir, ReplicationConfig replicationConfig,
-        Optional<String> interBrokerListenerName) {
+        Optional<String> interBrokerListenerName, Optional<Listener> brokerListener) {
+
+    /** A named listener, {@code NAME://host:port} in {@code listeners}. */
+    public record Listener(String name, HostPort address) {
+        public Listener {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(address, "address");
+        }
+
+        @Override
+        public String toString() {
+            return name + "://" + address;
+        }
+    }
 
     public NodeConfig {
         Objects.requireNonNull(role, "role");
@@ -70,6 +87,11 @@ public record NodeConfig(int nodeId, ProcessRole role, String quorumVoters, Sort
         Objects.requireNonNull(logDir, "logDir");
         Objects.requireNonNull(replicationConfig, "replicationConfig");
         Objects.requireNonNull(interBrokerListenerName, "interBrokerListenerName");
+        Objects.requireNonNull(brokerListener, "brokerListener");
+        if (brokerListener.isPresent() != role.runsBroker()) {
+            throw new IllegalArgumentException("a " + role.configName() + " node "
+                    + (role.runsBroker() ? "needs" : "has no") + " broker listener");
+        }
     }
 
     /** A voter when its id is in {@code controller.quorum.voters}; an observer otherwise. */

@@ -99,30 +99,40 @@ public final class NodeConfigParser {
         checkMembership(nodeId, role, voters, example);
         Optional<String> listenerName = Optional.empty();
         HostPort listenAddress = voters.getOrDefault(nodeId, new HostPort("127.0.0.1", 0));
+        Optional<NodeConfig.Listener> brokerListener = Optional.empty();
         Optional<String> listeners = values.string(LISTENERS);
-        if (listeners.isPresent()) {
-            Matcher listener = parseListener(listeners.get());
-            listenerName = Optional.of(listener.group(1));
-            listenAddress = listenAddress(listener.group(2));
+        if (role == ProcessRole.COMBINED) {
+            List<NodeConfig.Listener> both = combinedListeners(values, listeners);
+            listenerName = Optional.of(both.get(0).name());
+            listenAddress = both.get(0).address();
             checkListenerPort(nodeId, voters, listenAddress);
+            brokerListener = Optional.of(both.get(1));
+        } else if (listeners.isPresent()) {
+            NodeConfig.Listener listener = parseListener(listeners.get());
+            listenerName = Optional.of(listener.name());
+            listenAddress = listener.address();
+            checkListenerPort(nodeId, voters, listenAddress);
+            checkListenerName(values, role, listenerName);
+            if (role == ProcessRole.BROKER) {
+                brokerListener = Optional.of(listener);
+            }
         } else if (role == ProcessRole.BROKER) {
             throw new ConfigException(LISTENERS, "is required for a broker: the NAME://host:port it advertises"
                     + " (e.g. PLAINTEXT://127.0.0.1:9092)");
         }
-        checkListenerName(values, role, listenerName);
         Optional<String> clusterId = values.string(CLUSTER_ID);
         clusterId.ifPresent(NodeConfigParser::checkClusterId);
         int snapshotIntervalRecords = values.integer(SNAPSHOT_INTERVAL_RECORDS, example
                 ? DEFAULT_SNAPSHOT_INTERVAL_RECORDS : DEFAULT_CONTROLLER_SNAPSHOT_INTERVAL_RECORDS, 1, Integer.MAX_VALUE);
         Path metadataLogDir = metadataLogDir(values, role);
-        Optional<Path> logDir = role == ProcessRole.BROKER ? Optional.of(brokerLogDir(values, metadataLogDir))
+        Optional<Path> logDir = role.runsBroker() ? Optional.of(brokerLogDir(values, metadataLogDir))
                 : Optional.empty();
         ControllerConfig controllerConfig = controllerConfig(values);
         return new NodeConfig(nodeId, role, quorumVoters, voters, listenerName, listenAddress, metadataLogDir,
                 clusterId, raftConfig(values), controllerConfig, values.string(BROKER_RACK).orElse(""),
                 metricsPort(values), TlsKeys.parse(values), example, snapshotIntervalRecords,
                 appendRecordsPerSecond(values, example), logDir, replicationConfig(values, controllerConfig),
-                interBrokerListenerName(values, role, listenerName));
+                interBrokerListenerName(values, brokerListener), brokerListener);
     }
 
     /** A cluster id as {@code meta.properties} accepts it (Kafka prints its ids in base64url). */
@@ -133,27 +143,26 @@ public final class NodeConfigParser {
         }
     }
 
-    /** One role: Kafka's combined mode ({@code broker,controller}) arrives with the broker service. */
+    /** {@code controller}, {@code broker}, or both in either order (combined mode). */
     private static ProcessRole parseRole(String roles) {
         Set<ProcessRole> listed = EnumSet.noneOf(ProcessRole.class);
         for (String name : roles.split(",", -1)) {
             String trimmed = name.trim();
             ProcessRole role = null;
-            for (ProcessRole candidate : ProcessRole.values()) {
+            for (ProcessRole candidate : List.of(ProcessRole.CONTROLLER, ProcessRole.BROKER)) {
                 if (candidate.configName().equals(trimmed)) {
                     role = candidate;
                 }
             }
             if (role == null) {
-                throw new ConfigException(PROCESS_ROLES, "unknown role '" + trimmed + "' (expected controller or broker)");
+                throw new ConfigException(PROCESS_ROLES, "unknown role '" + trimmed + "' (expected controller, broker,"
+                        + " or broker,controller)");
             }
-            listed.add(role);
+            if (!listed.add(role)) {
+                throw new ConfigException(PROCESS_ROLES, "'" + roles + "' lists " + trimmed + " twice");
+            }
         }
-        if (listed.size() > 1) {
-            throw new ConfigException(PROCESS_ROLES, "'" + roles + "' is not supported yet: combined mode arrives with"
-                    + " the broker service; run the controller and the broker as two nodes");
-        }
-        return listed.iterator().next();
+        return listed.size() == 2 ? ProcessRole.COMBINED : listed.iterator().next();
     }
 
     private static boolean exampleStateMachine(ConfigValues values, ProcessRole role) {
@@ -165,13 +174,13 @@ public final class NodeConfigParser {
     }
 
     /**
-     * A controller is a voter (only the example state machine also runs on observers); a broker
-     * is never a voter: it follows the metadata log as an observer.
+     * A controller or combined node is a voter (only the example state machine also runs on
+     * observers); a broker alone is never a voter: it follows the metadata log as an observer.
      */
     private static void checkMembership(int nodeId, ProcessRole role, SortedMap<Integer, HostPort> voters,
             boolean example) {
         boolean voter = voters.containsKey(nodeId);
-        if (role == ProcessRole.CONTROLLER && !voter && !example) {
+        if (role.runsController() && !voter && !example) {
             throw new ConfigException(NODE_ID, nodeId + " runs a controller, so it must be one of " + QUORUM_VOTERS
                     + " (" + voters.keySet() + "); a node outside them runs as a broker");
         }
@@ -190,17 +199,64 @@ public final class NodeConfigParser {
         }
     }
 
-    private static Matcher parseListener(String listeners) {
+    private static NodeConfig.Listener parseListener(String listeners) {
         String[] entries = listeners.split(",", -1);
         if (entries.length != 1) {
-            throw new ConfigException(LISTENERS, "has " + entries.length + " entries; a controller listens on exactly"
-                    + " one (NAME://host:port)");
+            throw new ConfigException(LISTENERS, "has " + entries.length + " entries; a controller or a broker listens"
+                    + " on exactly one (NAME://host:port), a combined node on two");
         }
-        Matcher listener = LISTENER.matcher(entries[0].trim());
+        return listener(entries[0], listeners);
+    }
+
+    private static NodeConfig.Listener listener(String entry, String listeners) {
+        Matcher listener = LISTENER.matcher(entry.trim());
         if (!listener.matches()) {
             throw new ConfigException(LISTENERS, "'" + listeners + "' is not NAME://host:port (e.g. CONTROLLER://127.0.0.1:9093)");
         }
-        return listener;
+        return new NodeConfig.Listener(listener.group(1), listenAddress(listener.group(2)));
+    }
+
+    /**
+     * A combined node's two listeners, as Kafka configures one: {@code controller.listener.names}
+     * names the controller's (the quorum and controller RPCs), the other is the broker's.
+     *
+     * @return the controller listener, then the broker listener
+     */
+    private static List<NodeConfig.Listener> combinedListeners(ConfigValues values, Optional<String> listeners) {
+        String example = " (e.g. " + LISTENERS + "=PLAINTEXT://127.0.0.1:9092,CONTROLLER://127.0.0.1:9093 with "
+                + CONTROLLER_LISTENER_NAMES + "=CONTROLLER)";
+        String text = listeners.orElseThrow(() -> new ConfigException(LISTENERS, "is required for a combined node:"
+                + " a controller listener and a broker listener" + example));
+        String[] entries = text.split(",", -1);
+        if (entries.length != 2) {
+            throw new ConfigException(LISTENERS, "has " + entries.length + " entries; a combined node listens on"
+                    + " exactly two, a controller listener and a broker listener" + example);
+        }
+        String names = values.string(CONTROLLER_LISTENER_NAMES).orElseThrow(() -> new ConfigException(
+                CONTROLLER_LISTENER_NAMES, "is required for a combined node: it tells which of the two " + LISTENERS
+                        + " is the controller's" + example));
+        Set<String> controllerNames = new java.util.HashSet<>();
+        for (String name : names.split(",")) {
+            controllerNames.add(name.trim());
+        }
+        NodeConfig.Listener first = listener(entries[0], text);
+        NodeConfig.Listener second = listener(entries[1], text);
+        if (first.name().equals(second.name())) {
+            throw new ConfigException(LISTENERS, "names '" + first.name() + "' twice; a combined node's two listeners"
+                    + " need two names");
+        }
+        boolean firstIsController = controllerNames.contains(first.name());
+        if (firstIsController == controllerNames.contains(second.name())) {
+            throw new ConfigException(CONTROLLER_LISTENER_NAMES, "'" + names + "' must name exactly one of the two "
+                    + LISTENERS + " ('" + first.name() + "', '" + second.name() + "'): the controller's");
+        }
+        NodeConfig.Listener controller = firstIsController ? first : second;
+        NodeConfig.Listener broker = firstIsController ? second : first;
+        if (controller.address().port() == broker.address().port()) {
+            throw new ConfigException(LISTENERS, "gives both listeners port " + broker.address().port()
+                    + "; the broker listener needs a port of its own");
+        }
+        return List.of(controller, broker);
     }
 
     /** {@code host:port}; an empty host ({@code CONTROLLER://:9093}) means every interface, as in Kafka. */
@@ -250,10 +306,11 @@ public final class NodeConfigParser {
         if (dir.isPresent()) {
             return ConfigValues.path(METADATA_LOG_DIR, dir.get());
         }
-        if (role == ProcessRole.BROKER) {
+        if (role.runsBroker()) {
             // A broker's log.dirs holds its partitions; the metadata log may not share it (see brokerLogDir).
-            throw new ConfigException(METADATA_LOG_DIR, "is required for a broker: the directory `kraftlet format`"
-                    + " prepared for this node, apart from " + LOG_DIRS + " (which holds the partition logs)");
+            throw new ConfigException(METADATA_LOG_DIR, "is required for a " + (role == ProcessRole.BROKER ? "broker"
+                    : "combined node") + ": the directory `kraftlet format` prepared for this node, apart from "
+                    + LOG_DIRS + " (which holds the partition logs)");
         }
         // As in Kafka, a controller's metadata log goes to the first of log.dirs when metadata.log.dir is not set.
         Optional<String> logDirs = values.string(LOG_DIRS);
@@ -373,12 +430,12 @@ public final class NodeConfigParser {
      * {@code inter.broker.listener.name}: the advertised listener followers fetch on. A broker
      * advertises exactly one listener, so the name must be that one's.
      */
-    private static Optional<String> interBrokerListenerName(ConfigValues values, ProcessRole role,
-            Optional<String> listenerName) {
+    private static Optional<String> interBrokerListenerName(ConfigValues values,
+            Optional<NodeConfig.Listener> brokerListener) {
         Optional<String> name = values.string(INTER_BROKER_LISTENER_NAME).map(String::trim);
-        if (name.isPresent() && role == ProcessRole.BROKER && !name.equals(listenerName)) {
+        if (name.isPresent() && brokerListener.isPresent() && !name.get().equals(brokerListener.get().name())) {
             throw new ConfigException(INTER_BROKER_LISTENER_NAME, "'" + name.get() + "' is not the listener this broker"
-                    + " advertises ('" + listenerName.orElse("") + "' in " + LISTENERS + "); followers would find"
+                    + " advertises ('" + brokerListener.get().name() + "' in " + LISTENERS + "); followers would find"
                     + " no endpoint to fetch from");
         }
         return name;
@@ -403,13 +460,15 @@ public final class NodeConfigParser {
         ControllerConfig defaults = ControllerConfig.DEFAULT;
         Map<String, String> keys = new LinkedHashMap<>();
         keys.put(NODE_ID, "this node's id (required)");
-        keys.put(PROCESS_ROLES, "controller or broker (required; combined mode arrives with the broker service)");
-        keys.put(QUORUM_VOTERS, "id@host:port,... (required); a controller is one of them, a broker is not");
+        keys.put(PROCESS_ROLES, "controller, broker, or broker,controller (combined) (required)");
+        keys.put(QUORUM_VOTERS, "id@host:port,... (required); a controller or combined node is one of them, a broker"
+                + " is not");
         keys.put(LISTENERS, "NAME://host:port: a controller serves on it (default: its voter entry); a broker"
-                + " advertises it (required)");
-        keys.put(CONTROLLER_LISTENER_NAMES, "if set, must name a controller's listener and not a broker's");
+                + " advertises it (required); a combined node has two, the controller's and the broker's (required)");
+        keys.put(CONTROLLER_LISTENER_NAMES, "names the controller listener: required for a combined node; if set,"
+                + " must name a controller's listener and not a broker's");
         keys.put(METADATA_LOG_DIR, "the directory `kraftlet format` prepared (required, or " + LOG_DIRS + ")");
-        keys.put(LOG_DIRS, "broker: the one directory of its partition logs (required), apart from "
+        keys.put(LOG_DIRS, "broker and combined: the one directory of its partition logs (required), apart from "
                 + METADATA_LOG_DIR + "; controller: its first entry is used when " + METADATA_LOG_DIR + " is not set");
         keys.put(CLUSTER_ID, "checked against meta.properties when set");
         keys.put(ELECTION_TIMEOUT_MS, "default " + RaftConfig.DEFAULT.electionTimeoutMs());

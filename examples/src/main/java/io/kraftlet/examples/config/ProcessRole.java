@@ -2,12 +2,14 @@ package io.kraftlet.examples.config;
 
 /**
  * What a node runs, from Kafka's {@code process.roles}: a controller (a voter of the metadata
- * quorum that runs the controller) or a broker (an observer that follows the metadata log and
- * registers with the active controller). Both at once (combined mode) is refused for now.
+ * quorum that runs the controller), a broker (an observer that follows the metadata log and
+ * registers with the active controller), or both on one node (combined mode,
+ * {@code broker,controller}: a voter whose broker shares the controller's quorum member).
  */
 public enum ProcessRole {
     CONTROLLER("controller"),
-    BROKER("broker");
+    BROKER("broker"),
+    COMBINED("broker,controller");
 
     private final String configName;
 
@@ -15,8 +17,18 @@ public enum ProcessRole {
         this.configName = configName;
     }
 
-    /** The name in {@code process.roles}. */
+    /** The value of {@code process.roles}. */
     public String configName() {
         return configName;
+    }
+
+    /** Whether the node runs a broker (holds partitions, registers, heartbeats). */
+    public boolean runsBroker() {
+        return this != CONTROLLER;
+    }
+
+    /** Whether the node runs a controller (a voter of the metadata quorum). */
+    public boolean runsController() {
+        return this != BROKER;
     }
 }

@@ -2,8 +2,10 @@ package io.kraftlet.examples.node;
 
 import io.kraftlet.examples.client.ClientService;
 import io.kraftlet.examples.config.NodeConfig;
+import io.kraftlet.examples.config.ProcessRole;
 import io.kraftlet.metadata.Endpoint;
 import io.kraftlet.quorum.BrokerServer;
+import io.kraftlet.quorum.ControllerServer;
 import io.kraftlet.replication.broker.KraftletBroker;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -15,7 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A broker as {@code kraftlet node} runs it with {@code process.roles=broker}: a
+ * A broker as {@code kraftlet node} runs it with {@code process.roles=broker} (or
+ * {@code broker,controller}): a
  * {@link KraftletBroker}. Its {@link BrokerServer} follows the metadata log as an observer of
  * the quorum (in {@code metadata.log.dir}), registers with the active controller advertising its
  * {@code listeners} entry (and {@code broker.rack}), heartbeats every
@@ -25,9 +28,15 @@ import org.slf4j.LoggerFactory;
  * (follower fetch, produce, read) on the same listener, next to the {@code KRaftClient} service
  * ({@link ClientService}: metadata, produce and fetch for the example tools and client).
  *
+ * <p>With {@code process.roles=broker,controller} (combined mode) the node also runs a
+ * {@link ControllerServer}, a voter serving the quorum and controller RPCs on the listener that
+ * {@code controller.listener.names} names; the broker then shares that quorum member instead of
+ * running an observer, and serves on the other listener.
+ *
  * <p>Closing it (SIGTERM) is a controlled shutdown: the controller moves its leaderships away
- * before replication stops and the logs close. A broker killed instead is fenced once
- * {@code broker.session.timeout.ms} passes without a heartbeat.
+ * before replication stops and the logs close (and then, combined, the controller resigns and
+ * stops). A broker killed instead is fenced once {@code broker.session.timeout.ms} passes
+ * without a heartbeat.
  */
 public final class BrokerNode implements Node {
     private static final Logger log = LoggerFactory.getLogger(BrokerNode.class);
@@ -36,6 +45,7 @@ public final class BrokerNode implements Node {
     private final List<AutoCloseable> resources = new ArrayList<>();
     private NodeMetrics metrics = NodeMetrics.NONE;
     private volatile KraftletBroker broker;
+    private ControllerServer controller;
     private Endpoint advertised;
     private boolean closed;
 
@@ -59,18 +69,23 @@ public final class BrokerNode implements Node {
         String clusterId = NodeMetrics.clusterId(config);
         metrics = NodeMetrics.start(config);
         resources.add(metrics);
-        advertised = new Endpoint(config.listenerName().orElseThrow(), advertisedHost(config.listenAddress().host()),
-                config.listenAddress().port());
+        NodeConfig.Listener listener = config.brokerListener().orElseThrow();
+        advertised = new Endpoint(listener.name(), advertisedHost(listener.address().host()), listener.address().port());
         // The service is registered before the broker exists; it reaches the broker through this field.
         ClientService clientService = new ClientService(clusterId, () -> broker);
         resources.add(clientService);
+        if (config.role() == ProcessRole.COMBINED) {
+            // Opened before the broker, so it closes after it (closeInReverse): Kafka's order.
+            controller = ControllerNode.controllerServer(config, clusterId, metrics.registry());
+            resources.add(controller);
+        }
         KraftletBroker.Builder builder = KraftletBroker.builder()
                 .nodeId(config.nodeId())
                 .clusterId(clusterId)
                 .voters(config.quorumVoters())
                 .metadataDir(config.metadataLogDir())
                 .logDir(config.logDir().orElseThrow())
-                .listenAddress(config.listenAddress().toString())
+                .listenAddress(listener.address().toString())
                 .endpoint(advertised)
                 .rack(config.brokerRack())
                 .raftConfig(config.raftConfig())
@@ -79,6 +94,9 @@ public final class BrokerNode implements Node {
                 .meterRegistry(metrics.registry())
                 .service(clientService);
         config.interBrokerListenerName().ifPresent(builder::interBrokerListener);
+        if (controller != null) {
+            builder.sharedController(controller); // started by broker.start()
+        }
         config.tls().ifPresent(builder::tls);
         broker = builder.build();
         resources.add(broker);
@@ -99,13 +117,14 @@ public final class BrokerNode implements Node {
     }
 
     /**
-     * {@code node N listening on host:port}: where its metadata observer listens (its
-     * {@code listeners} address); the advertised listener is in {@link #advertisedLine()}.
+     * {@code node N listening on host:port}: a broker's listener (where its metadata observer and
+     * services are), or a combined node's controller listener; the broker's advertised listener
+     * is in {@link #advertisedLine()}.
      */
     @Override
     public String readyLine() {
-        return "node " + config.nodeId() + " listening on " + config.listenAddress().host() + ":"
-                + broker.server().quorum().port();
+        int port = controller != null ? controller.port() : broker.server().port();
+        return "node " + config.nodeId() + " listening on " + config.listenAddress().host() + ":" + port;
     }
 
     /** {@code broker N advertises NAME://host:port}, printed after the ready line. */
@@ -120,7 +139,7 @@ public final class BrokerNode implements Node {
 
     @Override
     public Optional<Throwable> failure() {
-        return broker.server().quorum().failure();
+        return broker.server().failure();
     }
 
     /** {@code broker N unfenced with epoch E} once the controller unfences this broker. */

@@ -3,6 +3,7 @@ package io.kraftlet.examples.node;
 import io.kraftlet.examples.config.NodeConfig;
 import io.kraftlet.quorum.ControllerServer;
 import io.kraftlet.transport.grpc.HostPort;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -48,6 +49,13 @@ public final class ControllerNode implements Node {
         String clusterId = NodeMetrics.clusterId(config);
         metrics = NodeMetrics.start(config);
         resources.add(metrics);
+        server = controllerServer(config, clusterId, metrics.registry());
+        resources.add(server);
+        server.start();
+    }
+
+    /** The controller of a controller or combined node, built and not started. */
+    static ControllerServer controllerServer(NodeConfig config, String clusterId, MeterRegistry registry) {
         ControllerServer.Builder builder = ControllerServer.builder()
                 .nodeId(config.nodeId())
                 .clusterId(clusterId)
@@ -56,11 +64,9 @@ public final class ControllerNode implements Node {
                 .raftConfig(config.raftConfig())
                 .controllerConfig(config.controllerConfig())
                 .snapshotEveryRecords(config.snapshotIntervalRecords())
-                .meterRegistry(metrics.registry());
+                .meterRegistry(registry);
         config.tls().ifPresent(builder::tls);
-        server = builder.build();
-        resources.add(server);
-        server.start();
+        return builder.build();
     }
 
     @Override

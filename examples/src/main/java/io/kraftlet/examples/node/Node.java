@@ -6,7 +6,8 @@ import java.util.function.Consumer;
 
 /**
  * A node as {@code kraftlet node} runs it, chosen by {@code process.roles}: a
- * {@link ControllerNode}, a {@link BrokerNode}, or, with {@code kraftlet.example.state.machine=true},
+ * {@link ControllerNode}, a {@link BrokerNode} (also for combined {@code broker,controller}
+ * nodes), or, with {@code kraftlet.example.state.machine=true},
  * an {@link ExampleNode}.
  *
  * <p>{@link #start} and {@link #close} are called once each, from any thread; {@code close} is
@@ -27,7 +28,7 @@ public interface Node extends AutoCloseable {
         }
         return switch (config.role()) {
             case CONTROLLER -> ControllerNode.start(config);
-            case BROKER -> BrokerNode.start(config);
+            case BROKER, COMBINED -> BrokerNode.start(config);
         };
     }
 

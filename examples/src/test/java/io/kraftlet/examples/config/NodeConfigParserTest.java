@@ -402,14 +402,71 @@ class NodeConfigParserTest {
         assertTrue(refusal.getMessage().startsWith("node.idd: unknown configuration key"), refusal.getMessage());
     }
 
+    private static Map<String, String> combined() {
+        Map<String, String> properties = minimal();
+        properties.put("process.roles", "broker,controller");
+        properties.put("listeners", "PLAINTEXT://127.0.0.1:9092,CONTROLLER://127.0.0.1:9093");
+        properties.put("controller.listener.names", "CONTROLLER");
+        properties.put("log.dirs", "/var/lib/kraftlet/1-data");
+        return properties;
+    }
+
     @Test
-    void combinedModeArrivesWithTheBrokerService() {
+    void aCombinedNodeHasAControllerListenerAndABrokerListener() {
         for (String roles : new String[] {"broker,controller", "controller, broker"}) {
-            ConfigException refusal = refused(with("process.roles", roles));
-            assertEquals("process.roles", refusal.key());
-            assertTrue(refusal.getMessage().contains("combined mode arrives with the broker service"),
-                    refusal.getMessage());
+            Map<String, String> properties = combined();
+            properties.put("process.roles", roles);
+            NodeConfig config = NodeConfigParser.parse(properties);
+
+            assertEquals(ProcessRole.COMBINED, config.role());
+            assertTrue(config.isVoter());
+            assertEquals(Optional.of("CONTROLLER"), config.listenerName());
+            assertEquals(new HostPort("127.0.0.1", 9093), config.listenAddress(), "the quorum serves on the voter port");
+            assertEquals(Optional.of(new NodeConfig.Listener("PLAINTEXT", new HostPort("127.0.0.1", 9092))),
+                    config.brokerListener());
+            assertEquals(Optional.of(Path.of("/var/lib/kraftlet/1-data")), config.logDir());
         }
+        // The order of the two listeners does not matter; controller.listener.names decides.
+        Map<String, String> swapped = combined();
+        swapped.put("listeners", "CONTROLLER://127.0.0.1:9093,PLAINTEXT://127.0.0.1:9092");
+        assertEquals(NodeConfigParser.parse(combined()), NodeConfigParser.parse(swapped));
+        Map<String, String> interBroker = combined();
+        interBroker.put("inter.broker.listener.name", "PLAINTEXT");
+        assertEquals(Optional.of("PLAINTEXT"), NodeConfigParser.parse(interBroker).interBrokerListenerName());
+        // A controller has no broker listener; a broker's is its one listener.
+        assertEquals(Optional.empty(), NodeConfigParser.parse(minimal()).brokerListener());
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+        "process.roles | broker,broker | lists broker twice",
+        "node.id | 7 | must be one of controller.quorum.voters",
+        "listeners | CONTROLLER://127.0.0.1:9093 | has 1 entries; a combined node listens on exactly two",
+        "listeners | PLAINTEXT://127.0.0.1:9092,CONTROLLER://127.0.0.1:9093,X://127.0.0.1:1 | has 3 entries",
+        "listeners | CONTROLLER://127.0.0.1:9092,CONTROLLER://127.0.0.1:9093 | names 'CONTROLLER' twice",
+        "listeners | PLAINTEXT://127.0.0.1:9093,CONTROLLER://127.0.0.1:9093 | needs a port of its own",
+        "listeners | PLAINTEXT://127.0.0.1:9092,CONTROLLER://127.0.0.1:9999 | differs from node 1's entry",
+        "listeners | PLAINTEXT://127.0.0.1:9092,CONTROLLER:/bad | is not NAME://host:port",
+        "controller.listener.names | OTHER | must name exactly one of the two listeners",
+        "controller.listener.names | CONTROLLER,PLAINTEXT | must name exactly one of the two listeners",
+        "inter.broker.listener.name | CONTROLLER | is not the listener this broker advertises",
+        "log.dirs | /var/lib/kraftlet/1 | is the same directory as metadata.log.dir",
+    })
+    void aCombinedNodeRefusesListenersAndDirectoriesThatDoNotFit(String key, String value, String expected) {
+        Map<String, String> properties = combined();
+        properties.put(key, value);
+        ConfigException refusal = refused(properties);
+        assertTrue(refusal.getMessage().contains(expected), refusal.getMessage());
+    }
+
+    @ParameterizedTest(name = "without {0}")
+    @CsvSource({"listeners", "controller.listener.names", "log.dirs", "metadata.log.dir"})
+    void aCombinedNodeNeedsBothListenersTheirNamesAndBothDirectories(String key) {
+        Map<String, String> properties = combined();
+        properties.remove(key);
+        ConfigException refusal = refused(properties);
+        assertEquals(key, refusal.key(), refusal.getMessage());
+        assertTrue(refusal.getMessage().contains("is required"), refusal.getMessage());
     }
 
     @ParameterizedTest(name = "{0}={1}")

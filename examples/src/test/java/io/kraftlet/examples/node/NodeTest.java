@@ -6,7 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kraftlet.examples.config.NodeConfig;
 import io.kraftlet.examples.config.NodeConfigParser;
+import io.kraftlet.controller.ControllerApi;
+import io.kraftlet.controller.ControllerError;
+import io.kraftlet.examples.client.FetchResult;
+import io.kraftlet.examples.client.KraftletClient;
 import io.kraftlet.quorum.MetadataQuorum;
+import io.kraftlet.replication.ProduceResult;
+import io.kraftlet.replication.ReplicationError;
+import io.kraftlet.transport.grpc.ControllerClient;
+import java.nio.charset.StandardCharsets;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -26,7 +34,7 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code process.roles} picks the node; a controller and a broker in this JVM over loopback. */
+/** {@code process.roles} picks the node; a controller, a broker and a combined node in this JVM over loopback. */
 class NodeTest {
     private static final Duration DEADLINE = Duration.ofSeconds(30);
     private static final String CLUSTER = "node-test";
@@ -64,6 +72,49 @@ class NodeTest {
             assertTrue(scrape.contains("kraftlet_controller_ActiveBrokerCount{node=\"1\"} 1.0"), scrape);
             assertTrue(controllerNode.failure().isEmpty() && brokerNode.failure().isEmpty());
             assertEquals(-1, brokerNode.metricsPort());
+        }
+    }
+
+    @Test
+    void aCombinedNodeIsTheControllerAndABrokerThatClientsWriteTo() throws Exception {
+        int controllerPort = freePort();
+        int brokerPort = freePort();
+        MetadataQuorum.format(dir.resolve("n1"), CLUSTER, 1);
+        Map<String, String> combined = properties(1, "broker,controller", "1@127.0.0.1:" + controllerPort, "n1");
+        combined.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        combined.put("controller.listener.names", "CONTROLLER");
+        combined.put("log.dirs", dir.resolve("n1-logs").toString());
+        combined.put("broker.heartbeat.interval.ms", "200");
+        combined.put("metrics.port", "0");
+
+        try (Node node = Node.start(NodeConfigParser.parse(combined))) {
+            assertInstanceOf(BrokerNode.class, node);
+            assertEquals("node 1 listening on 127.0.0.1:" + controllerPort, node.readyLine());
+            List<String> announced = new CopyOnWriteArrayList<>();
+            node.announce(announced::add);
+            await(() -> announced.size() == 2, "broker 1 to be unfenced: " + announced);
+            assertEquals("broker 1 advertises PLAINTEXT://127.0.0.1:" + brokerPort, announced.get(0));
+
+            // Admin calls and clients use the broker listener; the controller answers on the same node.
+            try (ControllerClient admin = ControllerClient.builder().clusterId(CLUSTER)
+                    .controllers("1@127.0.0.1:" + brokerPort).build();
+                    KraftletClient client = KraftletClient.builder()
+                            .bootstrapServers("127.0.0.1:" + brokerPort).build()) {
+                ControllerApi.CreateTopicsReply created = admin.createTopics(new ControllerApi.CreateTopicsRequest(
+                        List.of(ControllerApi.NewTopic.of("combined", 1, 1)), false)).get(30, TimeUnit.SECONDS);
+                assertEquals(ControllerError.NONE, created.topics().get(0).error().error(), created.toString());
+                client.topic("combined", 30_000);
+                ProduceResult written = client.produce("combined", 0,
+                        List.of("on a combined node".getBytes(StandardCharsets.UTF_8)), -1);
+                assertEquals(ReplicationError.NONE, written.error(), written.toString());
+                FetchResult read = client.fetch("combined", 0, written.baseOffset(), 1 << 20);
+                assertEquals("on a combined node", new String(read.records().get(0).value(), StandardCharsets.UTF_8));
+                assertEquals(1, client.metadata().controllerId(), "the node names itself the active controller");
+            }
+            String scrape = scrape(node.metricsPort());
+            assertTrue(scrape.contains("kraftlet_controller_ActiveControllerCount{node=\"1\"} 1.0"), scrape);
+            assertTrue(scrape.contains("kraftlet_replication_LeaderCount{node=\"1\"} 1.0"), scrape);
+            assertTrue(node.failure().isEmpty());
         }
     }
 

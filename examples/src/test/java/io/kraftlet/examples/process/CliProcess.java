@@ -1,6 +1,7 @@
 package io.kraftlet.examples.process;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -53,6 +54,48 @@ final class CliProcess {
             } finally {
                 Files.deleteIfExists(output);
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** What one tool process printed and how it exited, stdout and stderr apart. */
+    record ToolRun(int exitCode, String stdout, String stderr) {
+        @Override
+        public String toString() {
+            return "exit " + exitCode + "\n--- stdout\n" + stdout + "--- stderr\n" + stderr;
+        }
+    }
+
+    /**
+     * Runs {@code bin/kraftlet ARGS} as a user does, with {@code stdin} as its input, waiting up
+     * to {@code timeout} for it to exit; its output files go to {@code workDir}.
+     */
+    static ToolRun tool(Path workDir, Duration timeout, String stdin, String... args) {
+        Path script = Path.of("..", "bin", "kraftlet").toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(workDir);
+            Path out = Files.createTempFile(workDir, "tool-", ".out");
+            Path err = Files.createTempFile(workDir, "tool-", ".err");
+            List<String> command = new ArrayList<>(List.of(script.toString()));
+            command.addAll(List.of(args));
+            Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
+                    .start();
+            try (OutputStream in = process.getOutputStream()) {
+                in.write(stdin.getBytes(StandardCharsets.UTF_8));
+            } catch (IOException closedEarly) {
+                // A tool that failed before reading its input closes stdin; its exit code tells why.
+            }
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError(String.join(" ", args) + " did not exit within " + timeout + ":\n"
+                        + Files.readString(out, StandardCharsets.UTF_8) + Files.readString(err, StandardCharsets.UTF_8));
+            }
+            return new ToolRun(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

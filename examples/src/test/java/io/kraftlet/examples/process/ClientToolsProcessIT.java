@@ -78,21 +78,21 @@ class ClientToolsProcessIT {
                 .map(id -> "127.0.0.1:" + cluster.node(id).port).collect(Collectors.joining(","));
 
         List<String> lines = IntStream.rangeClosed(1, 12).mapToObj(i -> "line-" + i).toList();
-        Run produced = run(String.join("\n", lines) + "\n", "console-producer", "--bootstrap-server", bootstrap,
+        CliProcess.ToolRun produced = run(String.join("\n", lines) + "\n", "console-producer", "--bootstrap-server", bootstrap,
                 "--topic", TOPIC, "--acks", "all");
-        assertEquals(0, produced.exitCode, produced.toString());
-        assertEquals("", produced.stdout, produced.toString());
+        assertEquals(0, produced.exitCode(), produced.toString());
+        assertEquals("", produced.stdout(), produced.toString());
 
-        Run consumed = run("", "console-consumer", "--bootstrap-server", bootstrap, "--topic", TOPIC,
+        CliProcess.ToolRun consumed = run("", "console-consumer", "--bootstrap-server", bootstrap, "--topic", TOPIC,
                 "--from-beginning", "--max-messages", "12", "--timeout-ms", "20000");
-        assertEquals(0, consumed.exitCode, consumed.toString());
-        assertEquals(lines.stream().sorted().toList(), consumed.stdout.lines().sorted().toList(), consumed.toString());
-        assertTrue(consumed.stderr.contains("Processed a total of 12 messages"), consumed.toString());
+        assertEquals(0, consumed.exitCode(), consumed.toString());
+        assertEquals(lines.stream().sorted().toList(), consumed.stdout().lines().sorted().toList(), consumed.toString());
+        assertTrue(consumed.stderr().contains("Processed a total of 12 messages"), consumed.toString());
 
-        Run perf = run("", "producer-perf", "--topic", TOPIC, "--num-records", "2000", "--record-size", "100",
+        CliProcess.ToolRun perf = run("", "producer-perf", "--topic", TOPIC, "--num-records", "2000", "--record-size", "100",
                 "--acks", "all", "--throughput", "-1", "--bootstrap-server", bootstrap, "--reporting-interval", "500");
-        assertEquals(0, perf.exitCode, perf.toString());
-        List<String> perfLines = perf.stdout.lines().toList();
+        assertEquals(0, perf.exitCode(), perf.toString());
+        List<String> perfLines = perf.stdout().lines().toList();
         assertTrue(perfLines.get(perfLines.size() - 1).matches(SUMMARY), perf.toString());
         assertTrue(perfLines.get(perfLines.size() - 1).startsWith("2000 records sent, "), perf.toString());
         for (String progress : perfLines.subList(0, perfLines.size() - 1)) {
@@ -100,53 +100,21 @@ class ClientToolsProcessIT {
                     + " latency, [0-9.]+ ms max latency\\."), perf.toString());
         }
 
-        Run unknownTopic = run("", "console-consumer", "--bootstrap-server", bootstrap, "--topic", "no-such-topic",
+        CliProcess.ToolRun unknownTopic = run("", "console-consumer", "--bootstrap-server", bootstrap, "--topic", "no-such-topic",
                 "--from-beginning");
-        assertEquals(1, unknownTopic.exitCode, unknownTopic.toString());
+        assertEquals(1, unknownTopic.exitCode(), unknownTopic.toString());
         assertEquals("error: topic 'no-such-topic' does not exist (UNKNOWN_TOPIC_OR_PARTITION)",
-                unknownTopic.stderr.strip(), unknownTopic.toString());
+                unknownTopic.stderr().strip(), unknownTopic.toString());
 
-        Run nobody = run("x\n", "console-producer", "--bootstrap-server", "127.0.0.1:" + deadPort, "--topic", TOPIC);
-        assertEquals(1, nobody.exitCode, nobody.toString());
-        assertTrue(nobody.stderr.strip().startsWith("error: none of the bootstrap servers [127.0.0.1:" + deadPort
+        CliProcess.ToolRun nobody = run("x\n", "console-producer", "--bootstrap-server", "127.0.0.1:" + deadPort, "--topic", TOPIC);
+        assertEquals(1, nobody.exitCode(), nobody.toString());
+        assertTrue(nobody.stderr().strip().startsWith("error: none of the bootstrap servers [127.0.0.1:" + deadPort
                 + "] answered: 127.0.0.1:" + deadPort + ": UNAVAILABLE"), nobody.toString());
-        assertEquals(1, nobody.stderr.strip().lines().count(), nobody.toString());
-    }
-
-    /** What one tool process printed and how it exited. */
-    private record Run(int exitCode, String stdout, String stderr) {
-        @Override
-        public String toString() {
-            return "exit " + exitCode + "\n--- stdout\n" + stdout + "--- stderr\n" + stderr;
-        }
+        assertEquals(1, nobody.stderr().strip().lines().count(), nobody.toString());
     }
 
     /** Runs {@code bin/kraftlet args} with {@code stdin}, waiting up to {@link #TIMEOUT} for it to exit. */
-    private Run run(String stdin, String... args) throws Exception {
-        Path script = Path.of("..", "bin", "kraftlet").toAbsolutePath().normalize();
-        Path out = Files.createTempFile(cluster.home, "tool-", ".out");
-        Path err = Files.createTempFile(cluster.home, "tool-", ".err");
-        List<String> command = new ArrayList<>(List.of(script.toString()));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        try (OutputStream in = process.getOutputStream()) {
-            in.write(stdin.getBytes(StandardCharsets.UTF_8));
-        } catch (IOException closedEarly) {
-            // A tool that failed before reading its input closes stdin; its exit code tells why.
-        }
-        if (!process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError(String.join(" ", args) + " did not exit within " + TIMEOUT + ":\n"
-                    + read(out) + read(err));
-        }
-        return new Run(process.exitValue(), read(out), read(err));
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    private CliProcess.ToolRun run(String stdin, String... args) {
+        return CliProcess.tool(cluster.home, TIMEOUT, stdin, args);
     }
 }

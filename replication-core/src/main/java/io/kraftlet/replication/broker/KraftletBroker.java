@@ -5,6 +5,7 @@ import io.kraftlet.image.MetadataImage;
 import io.kraftlet.metadata.Endpoint;
 import io.kraftlet.metadata.TopicPartition;
 import io.kraftlet.quorum.BrokerServer;
+import io.kraftlet.quorum.ControllerServer;
 import io.kraftlet.raft.RaftConfig;
 import io.kraftlet.replication.ProduceRequest;
 import io.kraftlet.replication.ProduceResult;
@@ -47,6 +48,9 @@ import java.util.concurrent.TimeUnit;
  * ProduceResult written = broker.append(new TopicPartition("orders", 0), records, ProduceAcks.ALL, 30_000).get();
  * }</pre>
  *
+ * <p>A combined node ({@code process.roles=broker,controller}) runs the broker next to a
+ * {@link ControllerServer} on one node: see {@link Builder#sharedController}.
+ *
  * <p>Threading: every method may be called from any thread and returns at once, except
  * {@link #close()}, which waits for the controlled shutdown. Futures complete on the replication
  * thread: do not block in their callbacks.
@@ -71,6 +75,12 @@ public final class KraftletBroker implements AutoCloseable {
     private KraftletBroker(Builder builder) {
         this.nodeId = builder.nodeId;
         Path metadataDir = Objects.requireNonNull(builder.metadataDir, "metadataDir").toAbsolutePath().normalize();
+        // Checked here, before anything is opened, and again by BrokerServer.
+        if (builder.sharedController != null && !metadataDir.equals(
+                builder.sharedController.dataDir().toAbsolutePath().normalize())) {
+            throw new IllegalArgumentException("metadata.log.dir " + metadataDir + " differs from the shared controller's ("
+                    + builder.sharedController.dataDir() + "): a combined node keeps one metadata log");
+        }
         Path logDir = Objects.requireNonNull(builder.logDir, "logDir").toAbsolutePath().normalize();
         if (logDir.startsWith(metadataDir) || metadataDir.startsWith(logDir)) {
             throw new IllegalArgumentException("log.dirs (" + logDir + ") and metadata.log.dir (" + metadataDir
@@ -116,6 +126,9 @@ public final class KraftletBroker implements AutoCloseable {
         }
         if (builder.meterRegistry != null) {
             serverBuilder.meterRegistry(builder.meterRegistry);
+        }
+        if (builder.sharedController != null) {
+            serverBuilder.sharedController(builder.sharedController);
         }
         try {
             this.server = serverBuilder.build();
@@ -240,6 +253,7 @@ public final class KraftletBroker implements AutoCloseable {
         private int heartbeatIntervalMs = 2000;
         private long controlledShutdownTimeoutMs = 30_000;
         private final List<io.grpc.BindableService> services = new java.util.ArrayList<>();
+        private ControllerServer sharedController;
 
         public Builder nodeId(int nodeId) {
             this.nodeId = nodeId;
@@ -331,6 +345,31 @@ public final class KraftletBroker implements AutoCloseable {
         /** Serves another gRPC service on the broker's listener (an application's own client service). */
         public Builder service(io.grpc.BindableService service) {
             services.add(Objects.requireNonNull(service, "service"));
+            return this;
+        }
+
+        /**
+         * Combined mode ({@code process.roles=broker,controller}): the broker runs on this
+         * controller's node, takes its node id, cluster id, voters and metadata directory (those
+         * set here must match), and serves on its own listener ({@link #listenAddress}). Build
+         * the broker before starting the controller; {@link KraftletBroker#start()} starts it,
+         * and {@link KraftletBroker#close()} leaves it running: close the controller after the
+         * broker. See {@link BrokerServer.Builder#sharedController}.
+         */
+        public Builder sharedController(ControllerServer controller) {
+            this.sharedController = Objects.requireNonNull(controller, "controller");
+            if (nodeId < 0) {
+                nodeId = controller.nodeId();
+            }
+            if (clusterId == null) {
+                clusterId = controller.clusterId();
+            }
+            if (voters == null) {
+                voters = controller.voters();
+            }
+            if (metadataDir == null) {
+                metadataDir = controller.dataDir();
+            }
             return this;
         }
 

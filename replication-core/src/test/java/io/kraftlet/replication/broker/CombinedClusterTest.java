@@ -1,0 +1,211 @@
+package io.kraftlet.replication.broker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kraftlet.controller.ControllerApi;
+import io.kraftlet.controller.ControllerConfig;
+import io.kraftlet.controller.ControllerError;
+import io.kraftlet.image.MetadataImage;
+import io.kraftlet.image.PartitionRegistration;
+import io.kraftlet.image.TopicImage;
+import io.kraftlet.metadata.Endpoint;
+import io.kraftlet.metadata.TopicPartition;
+import io.kraftlet.quorum.ControllerServer;
+import io.kraftlet.quorum.MetadataQuorum;
+import io.kraftlet.raft.Batch;
+import io.kraftlet.replication.ProduceAcks;
+import io.kraftlet.replication.ProduceResult;
+import io.kraftlet.replication.ReadResult;
+import io.kraftlet.replication.ReplicationConfig;
+import io.kraftlet.replication.ReplicationError;
+import io.kraftlet.transport.grpc.ControllerClient;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three combined nodes ({@code process.roles=broker,controller}): each a {@link ControllerServer}
+ * and a {@link KraftletBroker} sharing it, over real gRPC and files. Partitions replicate
+ * between the brokers' own listeners while the quorum runs on the controller listeners; a node
+ * stops (broker, then controller) and acks=all goes on with min.insync.replicas=2; it comes back,
+ * catches up and rejoins the ISRs; every acknowledged record is read back.
+ */
+class CombinedClusterTest {
+    private static final String CLUSTER = "combined-cluster-test";
+    private static final String TOPIC = "topic-p3r3";
+    private static final Duration DEADLINE = Duration.ofSeconds(60);
+
+    @TempDir
+    Path dir;
+
+    private final Map<Integer, ControllerServer> controllers = new TreeMap<>();
+    private final Map<Integer, KraftletBroker> brokers = new TreeMap<>();
+    private final Map<Integer, Integer> brokerPorts = new TreeMap<>();
+    private String voters;
+    private final Map<Integer, Map<Long, String>> acknowledged = new TreeMap<>();
+
+    @AfterEach
+    void closeEverything() {
+        brokers.values().forEach(KraftletBroker::close);
+        controllers.values().forEach(ControllerServer::close);
+    }
+
+    @Test
+    void combinedNodesReplicateAndANodeThatLeftCatchesUp() throws Exception {
+        voters = "1@127.0.0.1:" + freePort() + ",2@127.0.0.1:" + freePort() + ",3@127.0.0.1:" + freePort();
+        for (int id = 1; id <= 3; id++) {
+            MetadataQuorum.format(dir.resolve("metadata-" + id), CLUSTER, id);
+            brokerPorts.put(id, freePort());
+            startNode(id);
+        }
+        for (KraftletBroker broker : brokers.values()) {
+            broker.unfenced().get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+        }
+        // Admin calls reach the controllers through a broker listener (it forwards them).
+        try (ControllerClient viaBroker = ControllerClient.builder().clusterId(CLUSTER)
+                .controllers("1@127.0.0.1:" + brokerPorts.get(1)).build()) {
+            ControllerApi.CreateTopicsReply created = viaBroker.createTopics(new ControllerApi.CreateTopicsRequest(
+                    List.of(new ControllerApi.NewTopic(TOPIC, 3, 3, Map.of(), Map.of("min.insync.replicas", "2"))),
+                    false)).get(30, TimeUnit.SECONDS);
+            assertEquals(ControllerError.NONE, created.topics().get(0).error().error(), created.toString());
+        }
+        awaitFullIsrs();
+        for (int round = 0; round < 10; round++) {
+            produceToEveryPartition("three-" + round);
+        }
+
+        // Node 2 stops in Kafka's order: its broker (controlled shutdown), then its controller.
+        brokers.remove(2).close();
+        controllers.remove(2).close();
+        KraftletBroker one = brokers.get(1);
+        await(() -> everyPartition(one.image(), p -> !p.inIsr(2) && p.leader() != 2), "node 2 left the ISRs");
+        for (int round = 0; round < 10; round++) {
+            produceToEveryPartition("two-" + round);
+        }
+
+        startNode(2);
+        awaitFullIsrs();
+        produceToEveryPartition("after-rejoin");
+
+        for (Map.Entry<Integer, Map<Long, String>> entry : acknowledged.entrySet()) {
+            TopicPartition tp = new TopicPartition(TOPIC, entry.getKey());
+            Map<Long, String> read = readAll(brokers.get(partition(one.image(), entry.getKey()).leader()), tp);
+            for (Map.Entry<Long, String> record : entry.getValue().entrySet()) {
+                assertEquals(record.getValue(), read.get(record.getKey()), tp + " offset " + record.getKey());
+            }
+        }
+    }
+
+    @Test
+    void aCombinedBrokerKeepsTheControllersMetadataDirectory() {
+        MetadataQuorum.format(dir.resolve("metadata"), CLUSTER, 1);
+        try (ControllerServer controller = ControllerServer.builder().nodeId(1).clusterId(CLUSTER)
+                .voters("1@127.0.0.1:19093").dataDir(dir.resolve("metadata")).build()) {
+            IllegalArgumentException other = assertThrows(IllegalArgumentException.class, () -> KraftletBroker.builder()
+                    .metadataDir(dir.resolve("other")).sharedController(controller).logDir(dir.resolve("data"))
+                    .endpoint(new Endpoint("PLAINTEXT", "127.0.0.1", 1)).build());
+            assertTrue(other.getMessage().contains("one metadata log"), other.getMessage());
+            IllegalArgumentException nested = assertThrows(IllegalArgumentException.class, () -> KraftletBroker.builder()
+                    .sharedController(controller).logDir(dir.resolve("metadata").resolve("data"))
+                    .endpoint(new Endpoint("PLAINTEXT", "127.0.0.1", 1)).build());
+            assertTrue(nested.getMessage().contains("separate directories"), nested.getMessage());
+        }
+    }
+
+    private void startNode(int id) {
+        ControllerServer controller = ControllerServer.builder().nodeId(id).clusterId(CLUSTER).voters(voters)
+                .dataDir(dir.resolve("metadata-" + id))
+                .controllerConfig(ControllerConfig.DEFAULT.withSessionTimeout(3000, 300)).build();
+        controllers.put(id, controller);
+        int port = brokerPorts.get(id);
+        KraftletBroker broker = KraftletBroker.builder().sharedController(controller)
+                .logDir(dir.resolve("data-" + id))
+                .listenAddress("127.0.0.1:" + port).endpoint(new Endpoint("PLAINTEXT", "127.0.0.1", port))
+                .heartbeatIntervalMs(300)
+                .replicationConfig(ReplicationConfig.DEFAULT.withReplicaLagTimeMaxMs(5_000).withReplicaFetchBackoffMs(100))
+                .build();
+        brokers.put(id, broker);
+        broker.start(); // starts the shared controller too
+    }
+
+    private void produceToEveryPartition(String value) throws Exception {
+        for (int p = 0; p < 3; p++) {
+            TopicPartition tp = new TopicPartition(TOPIC, p);
+            int leader = partition(brokers.get(1).image(), p).leader();
+            ProduceResult result = brokers.get(leader).append(tp, List.of(bytes(value + "-" + p)), ProduceAcks.ALL,
+                    10_000).get(20, TimeUnit.SECONDS);
+            assertEquals(ReplicationError.NONE, result.error(), tp + ": " + result);
+            acknowledged.computeIfAbsent(p, k -> new TreeMap<>()).put(result.baseOffset(), value + "-" + p);
+        }
+    }
+
+    private Map<Long, String> readAll(KraftletBroker leader, TopicPartition tp) throws Exception {
+        Map<Long, String> values = new TreeMap<>();
+        long offset = 0;
+        while (true) {
+            ReadResult result = leader.read(tp, offset, 1 << 20).get(20, TimeUnit.SECONDS);
+            assertEquals(ReplicationError.NONE, result.error(), result.message());
+            if (result.batches().isEmpty()) {
+                return values;
+            }
+            for (Batch batch : result.batches()) {
+                for (int i = 0; i < batch.records().size(); i++) {
+                    values.put(batch.baseOffset() + i, new String(batch.records().get(i), StandardCharsets.UTF_8));
+                }
+                offset = batch.endOffset();
+            }
+        }
+    }
+
+    private void awaitFullIsrs() {
+        for (KraftletBroker broker : brokers.values()) {
+            await(() -> everyPartition(broker.image(), p -> p.isrSize() == 3 && p.hasLeader()),
+                    "node " + broker.nodeId() + " sees every ISR at 3");
+        }
+        await(() -> brokers.values().stream().mapToInt(b -> b.stats().leaderCount()).sum() == 3,
+                "three partitions are led");
+    }
+
+    private static boolean everyPartition(MetadataImage image, Predicate<PartitionRegistration> test) {
+        TopicImage topic = image.topics().topic(TOPIC);
+        return topic != null && topic.partitions().stream().allMatch(test);
+    }
+
+    private static PartitionRegistration partition(MetadataImage image, int p) {
+        return image.topics().topic(TOPIC).partition(p);
+    }
+
+    private static byte[] bytes(String value) {
+        return value.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void await(BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
