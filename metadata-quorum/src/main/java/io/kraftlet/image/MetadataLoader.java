@@ -51,6 +51,11 @@ public final class MetadataLoader implements RaftListener {
         return this;
     }
 
+    /** Stops telling {@code listener} of new images (a broker closed before the controller it shared). */
+    public synchronized void removeListener(MetadataListener listener) {
+        listeners.remove(listener);
+    }
+
     public synchronized MetadataLoader addLeaderListener(LeaderListener listener) {
         leaderListeners.add(Objects.requireNonNull(listener, "listener"));
         return this;

@@ -50,6 +50,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class BrokerServer implements AutoCloseable {
     public static final String CLEAN_SHUTDOWN_FILE = "clean-shutdown-epoch";
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(BrokerServer.class);
 
     private final int nodeId;
     private final Path dataDir;
@@ -66,7 +67,13 @@ public final class BrokerServer implements AutoCloseable {
     private final BrokerLifecycleDriver lifecycle;
     private final long controlledShutdownTimeoutMs;
     private final List<Runnable> beforeCleanShutdown;
+    /** What this broker added to the loader, removed on close when the loader is a shared controller's. */
+    private final List<MetadataListener> ownListeners = new ArrayList<>();
+    /** The first failure of a metadata listener; the broker then stops acting on metadata. */
+    private volatile Throwable listenerFailure;
     private boolean started;
+    /** Whether the lifecycle runs, so close() has a controlled shutdown to wait for. */
+    private boolean lifecycleStarted;
     private boolean closed;
 
     private BrokerServer(Builder builder) {
@@ -87,7 +94,9 @@ public final class BrokerServer implements AutoCloseable {
             this.quorum = observer(builder);
             this.serviceServer = null;
         }
-        builder.listeners.forEach(loader::addListener);
+        // Guarded: a broker listener that throws stops this broker (see failure()), not the
+        // quorum member it may share with a controller.
+        builder.listeners.forEach(listener -> addListener(guarded(listener)));
         ControllerClient.Builder clientBuilder = ControllerClient.builder()
                 .clusterId(builder.clusterId)
                 .controllers(builder.voters)
@@ -109,11 +118,35 @@ public final class BrokerServer implements AutoCloseable {
         long previousEpoch = readCleanShutdownEpoch(builder.dataDir);
         BrokerLifecycle core = new BrokerLifecycle(builder.nodeId, UUID.randomUUID(), builder.endpoints, builder.rack,
                 previousEpoch, builder.heartbeatIntervalMs, 100, builder.clock.nowMs());
-        this.lifecycle = new BrokerLifecycleDriver(core, lifecycleClient, builder.clock);
-        loader.addListener((delta, image) -> lifecycle.setMetadataOffset(image.endOffset()));
+        this.lifecycle = new BrokerLifecycleDriver(core, lifecycleClient, builder.clock, this::failure);
+        addListener((delta, image) -> {
+            if (listenerFailure == null) {
+                lifecycle.setMetadataOffset(image.endOffset());
+            }
+        });
         if (quorum != null) {
             quorum.register(loader);
         }
+    }
+
+    private void addListener(MetadataListener listener) {
+        ownListeners.add(listener);
+        loader.addListener(listener);
+    }
+
+    private MetadataListener guarded(MetadataListener listener) {
+        return (delta, image) -> {
+            if (listenerFailure != null) {
+                return; // this broker stopped following metadata at the first failure
+            }
+            try {
+                listener.onMetadataUpdate(delta, image);
+            } catch (RuntimeException failure) {
+                listenerFailure = failure;
+                log.error("Broker {} stops following metadata: a listener failed on the image at offset {}", nodeId,
+                        image.endOffset(), failure);
+            }
+        };
     }
 
     /** A broker's own observer of the metadata quorum, serving the broker's services on its listener. */
@@ -160,9 +193,15 @@ public final class BrokerServer implements AutoCloseable {
                 quorum.start();
             } else {
                 serviceServer.start(); // a busy broker port fails here, before the controller starts
-                sharedController.start();
+                try {
+                    sharedController.start();
+                } catch (RuntimeException failure) {
+                    serviceServer.close();
+                    throw failure;
+                }
             }
             lifecycle.start();
+            lifecycleStarted = true;
         }
     }
 
@@ -203,9 +242,14 @@ public final class BrokerServer implements AutoCloseable {
         return quorum != null ? quorum.port() : serviceServer.port();
     }
 
-    /** Why the node stopped on its own (its quorum member or, combined, its controller failed), if it did. */
+    /**
+     * Why the broker stopped on its own, if it did: its quorum member or (combined) its controller
+     * failed, or a metadata listener threw. It then stops heartbeating, so the controller fences
+     * it once its session expires; close it and start a new one.
+     */
     public Optional<Throwable> failure() {
-        return quorum != null ? quorum.failure() : sharedController.failure();
+        Optional<Throwable> node = quorum != null ? quorum.failure() : sharedController.failure();
+        return node.or(() -> Optional.ofNullable(listenerFailure));
     }
 
     /** The metadata quorum as this node sees it (replica progress only on the leader). */
@@ -228,7 +272,7 @@ public final class BrokerServer implements AutoCloseable {
             return;
         }
         closed = true;
-        if (started) {
+        if (lifecycleStarted) {
             try {
                 lifecycle.controlledShutdown().get(controlledShutdownTimeoutMs, TimeUnit.MILLISECONDS);
                 // Leadership has moved: let the data layer stop and make its logs durable, then
@@ -248,6 +292,7 @@ public final class BrokerServer implements AutoCloseable {
             quorum.close();
         } else {
             serviceServer.close(); // the shared controller is its owner's to close, after this broker
+            ownListeners.forEach(loader::removeListener);
         }
     }
 

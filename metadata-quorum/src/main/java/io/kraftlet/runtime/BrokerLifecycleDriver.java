@@ -3,11 +3,13 @@ package io.kraftlet.runtime;
 import io.kraftlet.broker.BrokerLifecycle;
 import io.kraftlet.controller.ControllerApi;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +28,8 @@ public final class BrokerLifecycleDriver implements AutoCloseable {
     private final BrokerLifecycle core;
     private final ControllerApi controller;
     private final Clock clock;
+    /** Why the node can no longer act on metadata, if it cannot: checked before every step. */
+    private final Supplier<Optional<Throwable>> nodeFailure;
     /**
      * Answers and commands for the lifecycle thread. Unbounded but small: at most one request is
      * in flight, and shutdown is asked once; the applied offset travels separately.
@@ -40,10 +44,18 @@ public final class BrokerLifecycleDriver implements AutoCloseable {
     private volatile long brokerEpoch = -1;
     private BrokerLifecycle.State loggedState;
 
-    public BrokerLifecycleDriver(BrokerLifecycle core, ControllerApi controller, Clock clock) {
+    /**
+     * @param nodeFailure why the broker's node stopped following metadata (its quorum member, its
+     *     controller or a metadata listener failed), if it did; once present, the lifecycle
+     *     stops, so no heartbeat vouches for a broker acting on a frozen image and the
+     *     controller fences it when its session expires
+     */
+    public BrokerLifecycleDriver(BrokerLifecycle core, ControllerApi controller, Clock clock,
+            Supplier<Optional<Throwable>> nodeFailure) {
         this.core = Objects.requireNonNull(core, "core");
         this.controller = Objects.requireNonNull(controller, "controller");
         this.clock = clock;
+        this.nodeFailure = Objects.requireNonNull(nodeFailure, "nodeFailure");
         this.thread = new Thread(this::run, "kraftlet-broker-lifecycle-" + core.brokerId());
         this.thread.setDaemon(true);
     }
@@ -79,6 +91,12 @@ public final class BrokerLifecycleDriver implements AutoCloseable {
     private void run() {
         try {
             while (running) {
+                Optional<Throwable> failed = nodeFailure.get();
+                if (failed.isPresent()) {
+                    log.error("broker {}: stops heartbeating, so the controller fences it: its node no longer follows"
+                            + " the metadata log ({})", core.brokerId(), failed.get().toString());
+                    return;
+                }
                 long now = clock.nowMs();
                 core.setMetadataOffset(metadataOffset.get());
                 core.poll(now).ifPresent(this::send);

@@ -66,4 +66,27 @@ class BrokerServerTest {
             assertTrue(started.getMessage().contains("already started"), started.getMessage());
         }
     }
+
+    @Test
+    void aStartThatFailsOnABusyBrokerPortClosesWithoutWaitingForAControlledShutdown() throws Exception {
+        MetadataQuorum.format(dir, "c", 1);
+        try (java.net.ServerSocket busy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+                java.net.ServerSocket voterPort = new java.net.ServerSocket(0)) {
+            int controllerPort = voterPort.getLocalPort();
+            voterPort.close();
+            ControllerServer controller = ControllerServer.builder().nodeId(1).clusterId("c")
+                    .voters("1@127.0.0.1:" + controllerPort).dataDir(dir).build();
+            BrokerServer broker = BrokerServer.builder().sharedController(controller)
+                    .listenAddress("127.0.0.1:" + busy.getLocalPort())
+                    .endpoint(new Endpoint("PLAINTEXT", "127.0.0.1", busy.getLocalPort()))
+                    .controlledShutdownTimeoutMs(java.util.concurrent.TimeUnit.HOURS.toMillis(1)).build();
+            java.io.UncheckedIOException refused = assertThrows(java.io.UncheckedIOException.class, broker::start);
+            assertTrue(refused.getMessage().contains("broker 1 cannot listen on 127.0.0.1:" + busy.getLocalPort()),
+                    refused.getMessage());
+            // Nothing registered, so there is no controlled shutdown to wait for (it would wait an hour).
+            java.util.concurrent.CompletableFuture.runAsync(broker::close).get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertFalse(Files.exists(dir.resolve(BrokerServer.CLEAN_SHUTDOWN_FILE)), "no clean shutdown is recorded");
+            controller.close();
+        }
+    }
 }

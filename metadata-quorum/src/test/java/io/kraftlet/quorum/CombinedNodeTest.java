@@ -49,24 +49,28 @@ class CombinedNodeTest {
     private final List<Node> nodes = new ArrayList<>();
     private final ExecutorService executor = Executors.newFixedThreadPool(2);
     private String voters;
+    private final java.util.Map<Integer, Integer> brokerPorts = new java.util.TreeMap<>();
 
     private record Node(ControllerServer controller, BrokerServer broker, int brokerPort) {
-        void close() {
-            broker.close();
-            controller.close();
-        }
     }
 
+    /**
+     * Every broker first, while the controllers still form a quorum that grants their controlled
+     * shutdowns; closing node by node, the last broker would wait for a quorum that is gone.
+     */
     @AfterEach
     void closeEverything() {
-        nodes.forEach(Node::close);
+        nodes.forEach(node -> node.broker().close());
+        nodes.forEach(node -> node.controller().close());
         executor.shutdownNow();
     }
 
     @Test
     void combinedNodesFormAClusterAndAnAbsentOneComesBack() throws Exception {
-        voters = "1@127.0.0.1:" + freePort() + ",2@127.0.0.1:" + freePort() + ",3@127.0.0.1:" + freePort();
+        List<Integer> ports = freePorts(6);
+        voters = "1@127.0.0.1:" + ports.get(0) + ",2@127.0.0.1:" + ports.get(1) + ",3@127.0.0.1:" + ports.get(2);
         for (int id = 1; id <= 3; id++) {
+            brokerPorts.put(id, ports.get(2 + id));
             MetadataQuorum.format(dir.resolve("node-" + id), CLUSTER, id);
             nodes.add(startNode(id));
         }
@@ -119,11 +123,42 @@ class CombinedNodeTest {
                 "the restarted node replayed what was written while it was away");
     }
 
+    @Test
+    void aFailingBrokerListenerStopsTheBrokerButNotTheControllerAndTheBrokerIsFenced() throws Exception {
+        voters = "1@127.0.0.1:" + freePorts(1).get(0);
+        MetadataQuorum.format(dir.resolve("node-1"), CLUSTER, 1);
+        ControllerServer controller = ControllerServer.builder().nodeId(1).clusterId(CLUSTER).voters(voters)
+                .dataDir(dir.resolve("node-1")).controllerConfig(CONTROLLER_CONFIG).build();
+        BrokerServer broker = BrokerServer.builder().sharedController(controller)
+                .endpoint(new Endpoint("PLAINTEXT", "127.0.0.1", 1))
+                .metadataListener((delta, image) -> {
+                    if (image.topics().topic("poison") != null) {
+                        throw new IllegalStateException("cannot apply topic poison");
+                    }
+                })
+                .heartbeatIntervalMs(300).controlledShutdownTimeoutMs(20_000).build();
+        nodes.add(new Node(controller, broker, -1));
+        broker.start();
+        broker.unfenced().get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+
+        ControllerApi admin = controller.api();
+        assertEquals(ControllerError.NONE, admin.createTopics(new ControllerApi.CreateTopicsRequest(
+                List.of(ControllerApi.NewTopic.of("poison", 1, 1)), false)).get(30, TimeUnit.SECONDS)
+                .topics().get(0).error().error());
+        await(() -> broker.failure().isPresent(), "the broker reports its listener's failure");
+        assertTrue(broker.failure().get().getMessage().contains("cannot apply topic poison"), broker.failure().toString());
+        assertTrue(controller.failure().isEmpty(), "the voter it shares keeps running: " + controller.failure());
+        // It stopped heartbeating, so the controller fences it once its session expires: a record
+        // the controller commits after the failure.
+        await(() -> controller.image().cluster().brokers().get(1).fenced(), "the failed broker is fenced");
+        assertTrue(controller.isActive() && controller.failure().isEmpty());
+    }
+
     private Node startNode(int id) throws IOException {
         Path data = dir.resolve("node-" + id);
         ControllerServer controller = ControllerServer.builder().nodeId(id).clusterId(CLUSTER).voters(voters)
                 .dataDir(data).controllerConfig(CONTROLLER_CONFIG).meterRegistry(new SimpleMeterRegistry()).build();
-        int brokerPort = freePort();
+        int brokerPort = brokerPorts.get(id);
         BrokerServer broker;
         try {
             broker = BrokerServer.builder().sharedController(controller)
@@ -153,9 +188,18 @@ class CombinedNodeTest {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+    /** Free loopback ports, all held open at once so none is handed out twice. */
+    private static List<Integer> freePorts(int count) throws IOException {
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                sockets.add(new ServerSocket(0));
+            }
+            return sockets.stream().map(ServerSocket::getLocalPort).toList();
+        } finally {
+            for (ServerSocket socket : sockets) {
+                socket.close();
+            }
         }
     }
 }

@@ -218,7 +218,10 @@ public final class ReplicaManager {
         int minIsr = minInsyncReplicas(topic.name());
         if (registration.leader() == brokerId) {
             if (partition.isLeader() && partition.leader.leaderEpoch() == registration.leaderEpoch()) {
-                partition.leader.applyImage(registration);
+                IsrState before = partition.leader.isrState();
+                if (partition.leader.applyImage(registration) == ImageOutcome.APPLIED) {
+                    countCommittedIsrChange(before, partition.leader.isrState().isr());
+                }
                 if (partition.leader.minInsyncReplicas() != minIsr) {
                     partition.leader.updateMinInsyncReplicas(minIsr);
                 }
@@ -231,6 +234,19 @@ public final class ReplicaManager {
         } else if (!partition.isFollower() || partition.leaderId != registration.leader()
                 || partition.follower.leaderEpoch() != registration.leaderEpoch()) {
             becomeFollower(partition, topic, registration, nowMs);
+        }
+    }
+
+    /**
+     * The image committed this leader's pending ISR change before the controller's answer arrived
+     * (the answer is then ignored as stale): count it here, or the shrink/expand meters miss it.
+     */
+    private void countCommittedIsrChange(IsrState before, List<Integer> isrNow) {
+        if (before instanceof IsrState.PendingExpand expand && isrNow.contains(expand.adding())) {
+            isrExpands++;
+        } else if (before instanceof IsrState.PendingShrink shrink
+                && shrink.removing().stream().noneMatch(isrNow::contains)) {
+            isrShrinks++;
         }
     }
 

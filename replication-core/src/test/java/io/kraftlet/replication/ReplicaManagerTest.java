@@ -381,6 +381,23 @@ class ReplicaManagerTest {
     }
 
     @Test
+    void anIsrChangeTheImageCommitsBeforeTheControllersAnswerIsCountedOnce() {
+        start(image(1, List.of(1, 2), 5, 10, LeaderRecoveryState.RECOVERED, Map.of()));
+        fetchRound(2, 3);
+        now += CONFIG.replicaFetchWaitMaxMs();
+        brokers.get(1).manager.tick(now);
+        List<PartitionChangeProposal> proposals = brokers.get(1).out.proposals;
+        assertEquals(1, proposals.size(), proposals.toString());
+        // The controller committed it; the image gets here first, so its answer is stale on arrival.
+        applyToAll(image(1, List.of(1, 2, 3), 5, 11, LeaderRecoveryState.RECOVERED, Map.of()));
+        brokers.get(1).manager.handleAlterPartitionResponse(proposals.get(0), new PartitionChangeResult(TOPIC_ID, 0,
+                ApiError.NONE, 1, 5, List.of(1, 2, 3), 11, LeaderRecoveryState.RECOVERED), now);
+        ReplicationStats stats = brokers.get(1).manager.stats();
+        assertEquals(1, stats.isrExpands(), stats.toString());
+        assertEquals(0, stats.underReplicatedPartitions(), stats.toString());
+    }
+
+    @Test
     void aReplicaStartsFromItsCheckpointedHighWatermark() {
         Broker broker = brokers.get(2);
         MemoryPartitionLog log = (MemoryPartitionLog) broker.store.getOrCreate(TP);

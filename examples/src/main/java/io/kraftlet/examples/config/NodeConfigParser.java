@@ -106,7 +106,7 @@ public final class NodeConfigParser {
             listenerName = Optional.of(both.get(0).name());
             listenAddress = both.get(0).address();
             checkListenerPort(nodeId, voters, listenAddress);
-            brokerListener = Optional.of(both.get(1));
+            brokerListener = Optional.of(checkBrokerListener(nodeId, voters, both.get(1)));
         } else if (listeners.isPresent()) {
             NodeConfig.Listener listener = parseListener(listeners.get());
             listenerName = Optional.of(listener.name());
@@ -114,7 +114,7 @@ public final class NodeConfigParser {
             checkListenerPort(nodeId, voters, listenAddress);
             checkListenerName(values, role, listenerName);
             if (role == ProcessRole.BROKER) {
-                brokerListener = Optional.of(listener);
+                brokerListener = Optional.of(checkBrokerListener(nodeId, voters, listener));
             }
         } else if (role == ProcessRole.BROKER) {
             throw new ConfigException(LISTENERS, "is required for a broker: the NAME://host:port it advertises"
@@ -267,6 +267,30 @@ public final class NodeConfigParser {
         } catch (IllegalArgumentException bad) {
             throw new ConfigException(LISTENERS, bad.getMessage());
         }
+    }
+
+    /**
+     * A broker listener is advertised, so it needs a fixed port, and not one a voter of the
+     * quorum listens on at the same host.
+     */
+    private static NodeConfig.Listener checkBrokerListener(int nodeId, SortedMap<Integer, HostPort> voters,
+            NodeConfig.Listener listener) {
+        HostPort address = listener.address();
+        if (address.port() == 0) {
+            throw new ConfigException(LISTENERS, "'" + listener + "' has port 0, but a broker advertises its listener to"
+                    + " clients and followers: give it a fixed port");
+        }
+        for (Map.Entry<Integer, HostPort> voter : voters.entrySet()) {
+            if (voter.getValue().port() == address.port() && sameHost(voter.getValue().host(), address.host())) {
+                throw new ConfigException(LISTENERS, "'" + listener + "' takes port " + address.port() + " of node "
+                        + voter.getKey() + "'s entry in " + QUORUM_VOTERS + " (" + voter.getValue() + ")");
+            }
+        }
+        return listener;
+    }
+
+    private static boolean sameHost(String voterHost, String listenHost) {
+        return voterHost.equals(listenHost) || listenHost.equals("0.0.0.0") || listenHost.equals("::");
     }
 
     /** Other voters dial the port in this voter's entry, so it must be the port the node listens on. */

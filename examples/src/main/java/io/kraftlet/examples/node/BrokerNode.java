@@ -123,8 +123,12 @@ public final class BrokerNode implements Node {
      */
     @Override
     public String readyLine() {
-        int port = controller != null ? controller.port() : broker.server().port();
-        return "node " + config.nodeId() + " listening on " + config.listenAddress().host() + ":" + port;
+        if (controller != null) {
+            return "node " + config.nodeId() + " listening on " + config.voters().get(config.nodeId()).host() + ":"
+                    + controller.port();
+        }
+        return "node " + config.nodeId() + " listening on " + config.listenAddress().host() + ":"
+                + broker.server().port();
     }
 
     /** {@code broker N advertises NAME://host:port}, printed after the ready line. */

@@ -451,6 +451,9 @@ class NodeConfigParserTest {
         "controller.listener.names | CONTROLLER,PLAINTEXT | must name exactly one of the two listeners",
         "inter.broker.listener.name | CONTROLLER | is not the listener this broker advertises",
         "log.dirs | /var/lib/kraftlet/1 | is the same directory as metadata.log.dir",
+        "listeners | PLAINTEXT://127.0.0.1:0,CONTROLLER://127.0.0.1:9093 | has port 0, but a broker advertises",
+        "listeners | PLAINTEXT://127.0.0.1:9094,CONTROLLER://127.0.0.1:9093 | takes port 9094 of node 2's entry",
+        "listeners | PLAINTEXT://:9095,CONTROLLER://127.0.0.1:9093 | takes port 9095 of node 3's entry",
     })
     void aCombinedNodeRefusesListenersAndDirectoriesThatDoNotFit(String key, String value, String expected) {
         Map<String, String> properties = combined();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kraftlet.controller.ControllerApi;
 import io.kraftlet.controller.ControllerConfig;
 import io.kraftlet.controller.ControllerError;
+import io.kraftlet.controller.ElectionType;
 import io.kraftlet.image.MetadataImage;
 import io.kraftlet.image.PartitionRegistration;
 import io.kraftlet.image.TopicImage;
@@ -26,6 +27,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -42,7 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  * and a {@link KraftletBroker} sharing it, over real gRPC and files. Partitions replicate
  * between the brokers' own listeners while the quorum runs on the controller listeners; a node
  * stops (broker, then controller) and acks=all goes on with min.insync.replicas=2; it comes back,
- * catches up and rejoins the ISRs; every acknowledged record is read back.
+ * catches up, rejoins the ISRs and leads its preferred partitions again; every acknowledged
+ * record is read back from the leaders, node 2 among them.
  */
 class CombinedClusterTest {
     private static final String CLUSTER = "combined-cluster-test";
@@ -66,10 +69,11 @@ class CombinedClusterTest {
 
     @Test
     void combinedNodesReplicateAndANodeThatLeftCatchesUp() throws Exception {
-        voters = "1@127.0.0.1:" + freePort() + ",2@127.0.0.1:" + freePort() + ",3@127.0.0.1:" + freePort();
+        List<Integer> ports = freePorts(6);
+        voters = "1@127.0.0.1:" + ports.get(0) + ",2@127.0.0.1:" + ports.get(1) + ",3@127.0.0.1:" + ports.get(2);
         for (int id = 1; id <= 3; id++) {
             MetadataQuorum.format(dir.resolve("metadata-" + id), CLUSTER, id);
-            brokerPorts.put(id, freePort());
+            brokerPorts.put(id, ports.get(2 + id));
             startNode(id);
         }
         for (KraftletBroker broker : brokers.values()) {
@@ -100,6 +104,12 @@ class CombinedClusterTest {
         startNode(2);
         awaitFullIsrs();
         produceToEveryPartition("after-rejoin");
+        // Preferred elections give node 2 back the partitions it is first replica of: it then
+        // serves every record, including those written while it was away.
+        brokers.get(1).controller().electLeaders(new ControllerApi.ElectLeadersRequest(ElectionType.PREFERRED,
+                List.of(0, 1, 2).stream().map(p -> new TopicPartition(TOPIC, p)).toList())).get(30, TimeUnit.SECONDS);
+        await(() -> everyPartition(one.image(), p -> p.leader() == p.replicas().get(0))
+                && brokers.get(2).stats().leaderCount() >= 1, "node 2 leads its preferred partitions again");
 
         for (Map.Entry<Integer, Map<Long, String>> entry : acknowledged.entrySet()) {
             TopicPartition tp = new TopicPartition(TOPIC, entry.getKey());
@@ -203,9 +213,18 @@ class CombinedClusterTest {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+    /** Free loopback ports, all held open at once so none is handed out twice. */
+    private static List<Integer> freePorts(int count) throws IOException {
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                sockets.add(new ServerSocket(0));
+            }
+            return sockets.stream().map(ServerSocket::getLocalPort).toList();
+        } finally {
+            for (ServerSocket socket : sockets) {
+                socket.close();
+            }
         }
     }
 }

@@ -152,7 +152,8 @@ class ReplicationClusterTest {
         startBroker(103);
         awaitFullIsrs(3);
         produceToEveryPartition(ProduceAcks.ALL, "after-rejoin", true);
-        assertTrue(admin.stats().isrExpands() > 0, "broker 101 expanded its ISRs: " + admin.stats());
+        // The stats are a snapshot the replication thread refreshes every few hundred ms.
+        await(() -> admin.stats().isrExpands() > 0, "broker 101's stats count its ISR expansions");
         await(() -> registries.get(101).get("kraftlet.replication.IsrExpandsPerSec").functionCounter().count() > 0,
                 "the IsrExpandsPerSec meter counts them");
 
