@@ -1,7 +1,6 @@
 package io.kraftlet.examples.client;
 
 import io.grpc.Status;
-import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.kraftlet.proto.client.ClientError;
 import io.kraftlet.proto.client.FetchRequest;
@@ -12,13 +11,12 @@ import io.kraftlet.proto.client.MetadataResponse;
 import io.kraftlet.proto.client.ProduceRequest;
 import io.kraftlet.proto.client.ProduceResponse;
 import io.kraftlet.replication.broker.KraftletBroker;
+import io.kraftlet.transport.grpc.BoundedCalls;
 import io.kraftlet.transport.grpc.MalformedMessageException;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -41,6 +39,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Bounded: at most {@link #MAX_IN_FLIGHT_REQUESTS} calls wait for the broker at once; past
  * that a call ends at once with {@code RESOURCE_EXHAUSTED}, which clients retry after a back-off.
+ * A call whose client went away (deadline, disconnect) is not answered and frees its slot at once
+ * (see {@link BoundedCalls}).
  *
  * <p>Thread-safe. {@link #close()} stops the executor; close it after the broker.
  */
@@ -56,7 +56,7 @@ public final class ClientService extends KRaftClientGrpc.KRaftClientImplBase imp
     private final String clusterId;
     private final Supplier<KraftletBroker> broker;
     private final ExecutorService executor;
-    private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT_REQUESTS);
+    private final BoundedCalls calls;
 
     /**
      * @param clusterId this broker's cluster id
@@ -73,6 +73,8 @@ public final class ClientService extends KRaftClientGrpc.KRaftClientImplBase imp
             thread.setDaemon(true);
             return thread;
         });
+        this.calls = new BoundedCalls(MAX_IN_FLIGHT_REQUESTS, executor,
+                rpc -> Status.UNAVAILABLE.withDescription("the broker is shutting down"), log);
     }
 
     @Override
@@ -117,68 +119,31 @@ public final class ClientService extends KRaftClientGrpc.KRaftClientImplBase imp
         try {
             request = parse.get();
         } catch (MalformedMessageException malformed) {
-            fail(observer, Status.INVALID_ARGUMENT.withDescription(malformed.getMessage()));
+            calls.fail(observer, Status.INVALID_ARGUMENT.withDescription(malformed.getMessage()));
             return;
         }
         if (!requestClusterId.isEmpty() && !requestClusterId.equals(clusterId)) {
-            answer(observer, clusterMismatch.apply("the request is for cluster '" + requestClusterId
+            calls.answer(observer, clusterMismatch.apply("the request is for cluster '" + requestClusterId
                     + "' but this broker belongs to cluster '" + clusterId + "'"));
             return;
         }
         KraftletBroker served = broker.get();
         if (served == null) {
-            fail(observer, Status.UNAVAILABLE.withDescription("the broker is starting"));
+            calls.fail(observer, Status.UNAVAILABLE.withDescription("the broker is starting"));
             return;
         }
-        if (!inFlight.tryAcquire()) {
-            fail(observer, Status.RESOURCE_EXHAUSTED.withDescription(MAX_IN_FLIGHT_REQUESTS
-                    + " client requests already wait for this broker"));
-            return;
-        }
-        ServerCallStreamObserver<P> serverCall = (ServerCallStreamObserver<P>) observer;
-        CompletableFuture<P> future;
-        try {
-            future = call.apply(served, request);
-        } catch (RuntimeException failure) {
-            future = CompletableFuture.failedFuture(failure);
-        }
-        future.whenComplete((response, failure) -> {
-            try {
-                executor.execute(() -> {
-                    inFlight.release();
-                    if (serverCall.isCancelled()) {
-                        return;
-                    }
+        calls.call(rpc, observer, () -> call.apply(served, request),
+                () -> calls.fail(observer, Status.RESOURCE_EXHAUSTED.withDescription(MAX_IN_FLIGHT_REQUESTS
+                        + " client requests already wait for this broker")),
+                (serverCall, response, failure) -> {
                     if (failure != null) {
                         log.warn("{} failed", rpc, failure);
                         Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
-                        fail(serverCall, Status.INTERNAL.withDescription(rpc + " failed: " + cause));
+                        calls.fail(serverCall, Status.INTERNAL.withDescription(rpc + " failed: " + cause));
                     } else {
-                        answer(serverCall, response);
+                        calls.answer(serverCall, response);
                     }
                 });
-            } catch (RejectedExecutionException closed) {
-                inFlight.release();
-                fail(serverCall, Status.UNAVAILABLE.withDescription("the broker is shutting down"));
-            }
-        });
-    }
-
-    private static <P> void answer(StreamObserver<P> observer, P response) {
-        try {
-            observer.onNext(response);
-            observer.onCompleted();
-        } catch (RuntimeException callEnded) {
-            log.debug("A client call ended before its answer was sent", callEnded);
-        }
-    }
-
-    private static void fail(StreamObserver<?> observer, Status status) {
-        try {
-            observer.onError(status.asRuntimeException());
-        } catch (RuntimeException callEnded) {
-            log.debug("A client call ended before its failure was sent", callEnded);
-        }
     }
 
     /** Stops answering; calls still waiting for the broker end with UNAVAILABLE. */

@@ -1,7 +1,6 @@
 package io.kraftlet.transport.grpc;
 
 import io.grpc.Status;
-import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.kraftlet.controller.ApiError;
 import io.kraftlet.controller.ControllerApi;
@@ -31,11 +30,7 @@ import io.kraftlet.proto.controller.RegisterBrokerRequest;
 import io.kraftlet.proto.controller.RegisterBrokerResponse;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -69,9 +64,7 @@ public final class ControllerService extends KRaftControllerGrpc.KRaftController
 
     private final String clusterId;
     private final ControllerApi api;
-    private final Executor executor;
-    private final Semaphore inFlight;
-    private final int maxInFlight;
+    private final BoundedCalls calls;
 
     /**
      * @param clusterId the cluster this controller belongs to; requests for another are refused
@@ -86,14 +79,12 @@ public final class ControllerService extends KRaftControllerGrpc.KRaftController
         if (clusterId == null || clusterId.isEmpty()) {
             throw new IllegalArgumentException("cluster id is required");
         }
-        if (maxInFlight <= 0) {
-            throw new IllegalArgumentException("max in-flight requests must be > 0, got " + maxInFlight);
-        }
         this.clusterId = clusterId;
+        this.calls = new BoundedCalls(maxInFlight, executor, rpc -> {
+            log.warn("Could not answer {}: the executor refused the answer", rpc);
+            return Status.RESOURCE_EXHAUSTED.withDescription("the controller service is overloaded");
+        }, log);
         this.api = Objects.requireNonNull(api, "api");
-        this.executor = Objects.requireNonNull(executor, "executor");
-        this.maxInFlight = maxInFlight;
-        this.inFlight = new Semaphore(maxInFlight);
     }
 
     @Override
@@ -173,7 +164,7 @@ public final class ControllerService extends KRaftControllerGrpc.KRaftController
 
     /** Calls waiting for the api now. */
     int inFlightRequests() {
-        return maxInFlight - inFlight.availablePermits();
+        return calls.inFlight();
     }
 
     // ---------------------------------------------------------------- the one handler
@@ -193,61 +184,33 @@ public final class ControllerService extends KRaftControllerGrpc.KRaftController
         try {
             request = parse.get();
         } catch (MalformedMessageException malformed) {
-            refuseMalformed(rpc, malformed.getMessage(), observer);
+            calls.refuseMalformed(rpc, observer, malformed.getMessage());
             return;
         } catch (RuntimeException invariant) {
             // A record's own invariant caught something the mapping let through: still malformed input.
-            refuseMalformed(rpc, rpc + "Request is invalid: " + invariant.getMessage(), observer);
+            calls.refuseMalformed(rpc, observer, rpc + "Request is invalid: " + invariant.getMessage());
             return;
         }
         if (!clusterId.equals(requestClusterId)) {
             log.debug("Refused {} for cluster '{}' (this is cluster '{}')", rpc, requestClusterId, clusterId);
-            answer(observer, errorResponse.apply(ControllerMapping.toProto(ApiError.of(
+            calls.answer(observer, errorResponse.apply(ControllerMapping.toProto(ApiError.of(
                     ControllerError.INCONSISTENT_CLUSTER_ID, "the request is for cluster '" + requestClusterId
                             + "' but this controller belongs to cluster '" + clusterId + "'"))));
             return;
         }
-        if (!inFlight.tryAcquire()) {
-            answer(observer, errorResponse.apply(ControllerMapping.toProto(ApiError.of(
-                    ControllerError.THROTTLING_QUOTA_EXCEEDED,
-                    maxInFlight + " requests already wait for the controller"))));
-            return;
-        }
-        ServerCallStreamObserver<P> serverCall = (ServerCallStreamObserver<P>) observer;
-        AtomicBoolean released = new AtomicBoolean();
-        Runnable release = () -> {
-            if (released.compareAndSet(false, true)) {
-                inFlight.release();
-            }
-        };
-        serverCall.setOnCancelHandler(release);
-        CompletableFuture<R> future;
-        try {
-            future = Objects.requireNonNull(call.apply(request), "the controller returned no future");
-        } catch (RuntimeException apiFailure) {
-            future = CompletableFuture.failedFuture(apiFailure);
-        }
-        future.whenComplete((reply, failure) -> {
-            try {
-                executor.execute(() -> {
-                    release.run();
-                    if (!serverCall.isCancelled()) {
-                        answer(serverCall, response(rpc, reply, failure, toProto, errorResponse));
-                    }
-                });
-            } catch (RejectedExecutionException busy) {
-                release.run();
-                log.warn("Could not answer {}: the executor refused the answer", rpc);
-                fail(serverCall, Status.RESOURCE_EXHAUSTED.withDescription("the controller service is overloaded"));
-            }
-        });
+        calls.call(rpc, observer,
+                () -> Objects.requireNonNull(call.apply(request), "the controller returned no future"),
+                () -> calls.answer(observer, errorResponse.apply(ControllerMapping.toProto(ApiError.of(
+                        ControllerError.THROTTLING_QUOTA_EXCEEDED,
+                        calls.maxInFlight() + " requests already wait for the controller")))),
+                (serverCall, reply, failure) -> calls.answer(serverCall,
+                        response(rpc, reply, failure, toProto, errorResponse)));
     }
 
     /** The response for the api's outcome: the reply, or an outcome for the whole call. */
     private <R, P> P response(String rpc, R reply, Throwable failure, Function<R, P> toProto,
             Function<ErrorInfo, P> errorResponse) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
+        Throwable cause = BoundedCalls.cause(failure);
         if (cause instanceof NotControllerException notController) {
             return errorResponse.apply(ControllerMapping.notController(notController.getMessage(),
                     notController.activeController()));
@@ -255,41 +218,14 @@ public final class ControllerService extends KRaftControllerGrpc.KRaftController
         if (cause != null) {
             log.warn("The controller failed on {}", rpc, cause);
             return errorResponse.apply(ControllerMapping.toProto(ApiError.of(ControllerError.UNKNOWN_SERVER_ERROR,
-                    rpc + " failed: " + describe(cause))));
+                    rpc + " failed: " + BoundedCalls.describe(cause))));
         }
         try {
             return toProto.apply(Objects.requireNonNull(reply, "the controller answered null"));
         } catch (RuntimeException unwritable) {
             log.warn("Could not write the controller's answer to {}", rpc, unwritable);
             return errorResponse.apply(ControllerMapping.toProto(ApiError.of(ControllerError.UNKNOWN_SERVER_ERROR,
-                    rpc + " answer could not be written: " + describe(unwritable))));
-        }
-    }
-
-    private static String describe(Throwable failure) {
-        return failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
-    }
-
-    private static void refuseMalformed(String rpc, String description, StreamObserver<?> observer) {
-        log.debug("Refused a malformed {} request: {}", rpc, description);
-        observer.onError(Status.INVALID_ARGUMENT.withDescription(description).asRuntimeException());
-    }
-
-    private static void fail(StreamObserver<?> observer, Status status) {
-        try {
-            observer.onError(status.asRuntimeException());
-        } catch (RuntimeException callEnded) {
-            log.debug("A call ended before its failure was sent", callEnded);
-        }
-    }
-
-    private static <P> void answer(StreamObserver<P> observer, P response) {
-        try {
-            observer.onNext(response);
-            observer.onCompleted();
-        } catch (RuntimeException callEnded) {
-            // Cancelled between the check and the send: nobody is waiting for this answer.
-            log.debug("A call ended before its answer was sent", callEnded);
+                    rpc + " answer could not be written: " + BoundedCalls.describe(unwritable))));
         }
     }
 }

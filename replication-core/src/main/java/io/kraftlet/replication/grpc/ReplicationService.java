@@ -1,7 +1,6 @@
 package io.kraftlet.replication.grpc;
 
 import io.grpc.Status;
-import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.kraftlet.proto.replication.ErrorCode;
 import io.kraftlet.proto.replication.KRaftReplicationGrpc;
@@ -12,14 +11,11 @@ import io.kraftlet.proto.replication.ReadResponse;
 import io.kraftlet.proto.replication.ReplicaFetchRequest;
 import io.kraftlet.proto.replication.ReplicaFetchResponse;
 import io.kraftlet.replication.ReplicationApi;
+import io.kraftlet.transport.grpc.BoundedCalls;
 import io.kraftlet.transport.grpc.MalformedMessageException;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -58,9 +54,7 @@ public final class ReplicationService extends KRaftReplicationGrpc.KRaftReplicat
 
     private final String clusterId;
     private final ReplicationApi api;
-    private final Executor executor;
-    private final Semaphore inFlight;
-    private final int maxInFlight;
+    private final BoundedCalls calls;
 
     /**
      * @param clusterId the cluster this broker belongs to; requests for another are refused
@@ -76,14 +70,12 @@ public final class ReplicationService extends KRaftReplicationGrpc.KRaftReplicat
         if (clusterId == null || clusterId.isEmpty()) {
             throw new IllegalArgumentException("cluster id is required");
         }
-        if (maxInFlight <= 0) {
-            throw new IllegalArgumentException("max in-flight requests must be > 0, got " + maxInFlight);
-        }
         this.clusterId = clusterId;
+        this.calls = new BoundedCalls(maxInFlight, executor, rpc -> {
+            log.warn("Could not answer {}: the executor refused the answer", rpc);
+            return Status.RESOURCE_EXHAUSTED.withDescription("the replication service is overloaded");
+        }, log);
         this.api = Objects.requireNonNull(api, "api");
-        this.executor = Objects.requireNonNull(executor, "executor");
-        this.maxInFlight = maxInFlight;
-        this.inFlight = new Semaphore(maxInFlight);
     }
 
     @Override
@@ -112,7 +104,7 @@ public final class ReplicationService extends KRaftReplicationGrpc.KRaftReplicat
 
     /** Calls waiting for the api now. */
     int inFlightRequests() {
-        return maxInFlight - inFlight.availablePermits();
+        return calls.inFlight();
     }
 
     // ---------------------------------------------------------------- the one handler
@@ -132,58 +124,29 @@ public final class ReplicationService extends KRaftReplicationGrpc.KRaftReplicat
         try {
             request = parse.get();
         } catch (MalformedMessageException malformed) {
-            refuseMalformed(rpc, malformed.getMessage(), observer);
+            calls.refuseMalformed(rpc, observer, malformed.getMessage());
             return;
         }
         if (!clusterId.equals(requestClusterId)) {
             log.debug("Refused {} for cluster '{}' (this is cluster '{}')", rpc, requestClusterId, clusterId);
-            answer(observer, clusterMismatch.apply("the request is for cluster '" + requestClusterId
+            calls.answer(observer, clusterMismatch.apply("the request is for cluster '" + requestClusterId
                     + "' but this broker belongs to cluster '" + clusterId + "'"));
             return;
         }
-        if (!inFlight.tryAcquire()) {
-            fail(observer, Status.RESOURCE_EXHAUSTED.withDescription(
-                    maxInFlight + " requests already wait for the replication layer"));
-            return;
-        }
-        ServerCallStreamObserver<P> serverCall = (ServerCallStreamObserver<P>) observer;
-        AtomicBoolean released = new AtomicBoolean();
-        Runnable release = () -> {
-            if (released.compareAndSet(false, true)) {
-                inFlight.release();
-            }
-        };
-        serverCall.setOnCancelHandler(release);
-        CompletableFuture<R> future;
-        try {
-            future = Objects.requireNonNull(call.apply(request), "the replication layer returned no future");
-        } catch (RuntimeException apiFailure) {
-            future = CompletableFuture.failedFuture(apiFailure);
-        }
-        future.whenComplete((reply, failure) -> {
-            try {
-                executor.execute(() -> {
-                    release.run();
-                    if (!serverCall.isCancelled()) {
-                        respond(rpc, serverCall, reply, failure, toProto);
-                    }
-                });
-            } catch (RejectedExecutionException busy) {
-                release.run();
-                log.warn("Could not answer {}: the executor refused the answer", rpc);
-                fail(serverCall, Status.RESOURCE_EXHAUSTED.withDescription("the replication service is overloaded"));
-            }
-        });
+        calls.call(rpc, observer,
+                () -> Objects.requireNonNull(call.apply(request), "the replication layer returned no future"),
+                () -> calls.fail(observer, Status.RESOURCE_EXHAUSTED.withDescription(
+                        calls.maxInFlight() + " requests already wait for the replication layer")),
+                (serverCall, reply, failure) -> respond(rpc, serverCall, reply, failure, toProto));
     }
 
     /** Sends the reply, or ends the call with INTERNAL naming the failure. */
-    private static <R, P> void respond(String rpc, StreamObserver<P> observer, R reply, Throwable failure,
+    private <R, P> void respond(String rpc, StreamObserver<P> observer, R reply, Throwable failure,
             Function<R, P> toProto) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
+        Throwable cause = BoundedCalls.cause(failure);
         if (cause != null) {
             log.warn("The replication layer failed on {}", rpc, cause);
-            fail(observer, Status.INTERNAL.withDescription(describe(cause)));
+            calls.fail(observer, Status.INTERNAL.withDescription(BoundedCalls.describe(cause)));
             return;
         }
         P response;
@@ -191,37 +154,10 @@ public final class ReplicationService extends KRaftReplicationGrpc.KRaftReplicat
             response = toProto.apply(Objects.requireNonNull(reply, "the replication layer answered null"));
         } catch (RuntimeException unwritable) {
             log.warn("Could not write the replication layer's answer to {}", rpc, unwritable);
-            fail(observer, Status.INTERNAL.withDescription(rpc + " answer could not be written: "
-                    + describe(unwritable)));
+            calls.fail(observer, Status.INTERNAL.withDescription(rpc + " answer could not be written: "
+                    + BoundedCalls.describe(unwritable)));
             return;
         }
-        answer(observer, response);
-    }
-
-    private static String describe(Throwable failure) {
-        return failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
-    }
-
-    private static void refuseMalformed(String rpc, String description, StreamObserver<?> observer) {
-        log.debug("Refused a malformed {} request: {}", rpc, description);
-        fail(observer, Status.INVALID_ARGUMENT.withDescription(description));
-    }
-
-    private static void fail(StreamObserver<?> observer, Status status) {
-        try {
-            observer.onError(status.asRuntimeException());
-        } catch (RuntimeException callEnded) {
-            log.debug("A call ended before its failure was sent", callEnded);
-        }
-    }
-
-    private static <P> void answer(StreamObserver<P> observer, P response) {
-        try {
-            observer.onNext(response);
-            observer.onCompleted();
-        } catch (RuntimeException callEnded) {
-            // Cancelled between the check and the send: nobody is waiting for this answer.
-            log.debug("A call ended before its answer was sent", callEnded);
-        }
+        calls.answer(observer, response);
     }
 }
