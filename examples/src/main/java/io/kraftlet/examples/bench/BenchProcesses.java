@@ -1,5 +1,7 @@
 package io.kraftlet.examples.bench;
 
+import io.kraftlet.examples.KraftletCli;
+import io.kraftlet.examples.cluster.JvmProcesses;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -13,19 +15,19 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
  * What the benchmarks share to run their nodes as separate JVMs on this machine: the run
  * directory, free loopback ports, the quorum's voter list, starting a JVM on this JVM's class
- * path, stopping processes. Static methods, any thread.
+ * path, waiting for a line in its log, stopping processes. The mechanisms themselves (command
+ * line, log redirection, finding a line, waiting with a deadline, SIGTERM then SIGKILL) are
+ * {@link JvmProcesses}, shared with {@code kraftlet cluster}. Static methods, any thread.
  */
 final class BenchProcesses {
     /** How long a process gets to exit after SIGTERM before it is killed. */
-    static final long STOP_WAIT_MS = 5_000;
+    static final Duration STOP_WAIT = Duration.ofSeconds(5);
     /** How often a node's log is read while waiting for a line. */
     private static final long POLL_MS = 50;
 
@@ -80,14 +82,17 @@ final class BenchProcesses {
      * {@code bin/kraftlet}), its stdout and stderr both going to {@code log}.
      */
     static Process startJava(List<String> jvmOptions, String mainClass, List<String> args, Path log) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmOptions);
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(mainClass);
-        command.addAll(args);
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return JvmProcesses.loggingTo(JvmProcesses.javaCommand(jvmOptions, System.getProperty("java.class.path"),
+                mainClass, args), log, false).start();
+    }
+
+    /**
+     * Starts a {@code kraftlet node} JVM with {@code config} (see {@link #startJava}), so it runs
+     * exactly what an operator runs.
+     */
+    static Process startNode(List<String> jvmOptions, Path config, Path log) throws IOException {
+        return startJava(jvmOptions, KraftletCli.class.getName(), List.of("node", "--config", config.toString()),
+                log);
     }
 
     /** Writes a node's configuration as {@code key=value} lines, in the map's order. */
@@ -105,15 +110,14 @@ final class BenchProcesses {
      *     the line does not come within {@code timeout}
      */
     static void awaitPrinted(String who, Process process, Path log, String prefix, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!printed(log, prefix)) {
-            checkAlive(who, process, log);
-            if (System.nanoTime() > deadline) {
-                throw new BenchFailedException(who + " did not print '" + prefix.trim() + "' within "
-                        + timeout.toSeconds() + " s; see " + log);
+        JvmProcesses.pollUntil(() -> {
+            if (printed(log, prefix)) {
+                return true;
             }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(POLL_MS));
-        }
+            checkAlive(who, process, log);
+            return false;
+        }, System.nanoTime() + timeout.toNanos(), POLL_MS, () -> new BenchFailedException(who + " did not print '"
+                + prefix.trim() + "' within " + timeout.toSeconds() + " s; see " + log));
     }
 
     /** @throws BenchFailedException naming {@code who} and its log if the process has exited */
@@ -125,8 +129,8 @@ final class BenchProcesses {
 
     private static boolean printed(Path log, String prefix) {
         try {
-            return Files.readAllLines(log, StandardCharsets.UTF_8).stream().anyMatch(line -> line.startsWith(prefix));
-        } catch (IOException notYet) {
+            return JvmProcesses.findLine(log, 0, prefix).isPresent();
+        } catch (UncheckedIOException notYet) {
             return false;
         }
     }
@@ -145,9 +149,7 @@ final class BenchProcesses {
     static void stop(Collection<Process> processes) throws InterruptedException {
         processes.forEach(Process::destroy);
         for (Process process : processes) {
-            if (!process.waitFor(STOP_WAIT_MS, TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly().waitFor(STOP_WAIT_MS, TimeUnit.MILLISECONDS);
-            }
+            JvmProcesses.awaitExitOrKill(process.toHandle(), STOP_WAIT, STOP_WAIT);
         }
     }
 

@@ -1,6 +1,6 @@
 package io.kraftlet.examples.bench;
 
-import io.kraftlet.examples.KraftletCli;
+import io.kraftlet.examples.cluster.JvmProcesses;
 import io.kraftlet.quorum.MetadataQuorum;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -67,14 +67,13 @@ final class BrokerProcesses implements AutoCloseable {
             properties.put("log.dirs", home.resolve("data").toString());
             properties.putAll(extraProperties);
             Path config = BenchProcesses.writeProperties(dir.resolve("broker-" + nodeId + ".properties"), properties);
-            Process process = BenchProcesses.startJava(jvmOptions, KraftletCli.class.getName(),
-                    List.of("node", "--config", config.toString()), log(nodeId));
+            Process process = BenchProcesses.startNode(jvmOptions, config, log(nodeId));
             processes.put(nodeId, process);
             running.add(process);
         }
         for (int nodeId : ports.keySet()) {
             BenchProcesses.awaitPrinted("broker " + nodeId, processes.get(nodeId), log(nodeId),
-                    "broker " + nodeId + " unfenced with epoch ", timeout);
+                    JvmProcesses.unfencedPrefix(nodeId), timeout);
         }
     }
 

@@ -1,6 +1,6 @@
 package io.kraftlet.examples.bench;
 
-import io.kraftlet.examples.KraftletCli;
+import io.kraftlet.examples.cluster.JvmProcesses;
 import io.kraftlet.quorum.MetadataQuorum;
 import io.kraftlet.raft.SnapshotId;
 import java.io.IOException;
@@ -75,14 +75,13 @@ final class ControllerProcesses implements AutoCloseable {
             properties.putAll(extraProperties);
             Path config = BenchProcesses.writeProperties(dir.resolve("controller-" + nodeId + ".properties"),
                     properties);
-            Process process = BenchProcesses.startJava(jvmOptions, KraftletCli.class.getName(),
-                    List.of("node", "--config", config.toString()), log(nodeId));
+            Process process = BenchProcesses.startNode(jvmOptions, config, log(nodeId));
             processes.put(nodeId, process);
             running.add(process);
         }
         for (int nodeId : ports.keySet()) {
             BenchProcesses.awaitPrinted("controller " + nodeId, processes.get(nodeId), log(nodeId),
-                    "node " + nodeId + " listening on ", timeout);
+                    JvmProcesses.readyPrefix(nodeId), timeout);
         }
     }
 

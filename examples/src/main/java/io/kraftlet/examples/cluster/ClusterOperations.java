@@ -20,10 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -146,7 +143,7 @@ public final class ClusterOperations {
             out.println(entry.node().name() + " is not running");
         } else {
             running.get().destroyForcibly();
-            if (!waitFor(running.get(), KILL_TIMEOUT)) {
+            if (!waitFor(() -> JvmProcesses.waitFor(running.get(), KILL_TIMEOUT), running.get())) {
                 throw new IllegalStateException(entry.node().name() + " (pid " + running.get().pid()
                         + ") still runs " + KILL_TIMEOUT.toSeconds() + " s after SIGKILL");
             }
@@ -217,31 +214,28 @@ public final class ClusterOperations {
             out.println("Stopping " + node.name() + " (pid " + process.pid() + ")...");
             out.flush();
         }
-        if (waitFor(process, STOP_TIMEOUT)) {
-            out.println("Stopped " + node.name() + " (pid " + process.pid() + ") in "
+        switch (waitFor(() -> JvmProcesses.awaitExitOrKill(process, STOP_TIMEOUT, KILL_TIMEOUT), process)) {
+            case EXITED -> out.println("Stopped " + node.name() + " (pid " + process.pid() + ") in "
                     + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs) + " ms");
-            return;
+            case KILLED -> out.println("Killed " + node.name() + " (pid " + process.pid() + "): it did not exit within "
+                    + STOP_TIMEOUT.toSeconds() + " s of SIGTERM");
+            case STUCK -> throw new IllegalStateException(node.name() + " (pid " + process.pid()
+                    + ") does not exit, even after SIGKILL");
         }
-        process.destroyForcibly();
-        if (!waitFor(process, KILL_TIMEOUT)) {
-            throw new IllegalStateException(node.name() + " (pid " + process.pid() + ") does not exit, even after SIGKILL");
-        }
-        out.println("Killed " + node.name() + " (pid " + process.pid() + "): it did not exit within "
-                + STOP_TIMEOUT.toSeconds() + " s of SIGTERM");
     }
 
-    private static boolean waitFor(ProcessHandle process, Duration timeout) {
+    /** A wait for {@code process} to exit, an interrupt turned into the one-line failure a command prints. */
+    private static <T> T waitFor(ExitWait<T> wait, ProcessHandle process) {
         try {
-            process.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (TimeoutException stillRunning) {
-            return false;
+            return wait.await();
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for pid " + process.pid() + " to exit");
-        } catch (ExecutionException impossible) {
-            throw new IllegalStateException(impossible.getCause());
         }
+    }
+
+    private interface ExitWait<T> {
+        T await() throws InterruptedException;
     }
 
     private static Optional<ProcessHandle> running(ClusterState.NodeEntry entry) {
@@ -254,17 +248,16 @@ public final class ClusterOperations {
      */
     private void awaitLines(ClusterState state, Map<Integer, Long> logOffsets) {
         long startNs = System.nanoTime();
-        long deadlineNs = startNs + timeout.toNanos();
-        long nextProgressNs = startNs + TimeUnit.MILLISECONDS.toNanos(PROGRESS_MS);
+        long[] nextProgressNs = {startNs + TimeUnit.MILLISECONDS.toNanos(PROGRESS_MS)};
         Map<Integer, ClusterNode> waiting = new LinkedHashMap<>();
         logOffsets.keySet().forEach(id -> waiting.put(id, state.entry(id).node()));
         Map<Integer, Boolean> ready = new LinkedHashMap<>();
-        while (!waiting.isEmpty()) {
+        JvmProcesses.pollUntil(() -> {
             for (ClusterNode node : List.copyOf(waiting.values())) {
                 long offset = logOffsets.get(node.nodeId());
                 checkAlive(state.entry(node.nodeId()), offset);
-                if (!ready.containsKey(node.nodeId())
-                        && NodeLauncher.findLine(node.logFile(), offset, NodeLauncher.readyPrefix(node)).isPresent()) {
+                if (!ready.containsKey(node.nodeId()) && JvmProcesses.findLine(node.logFile(), offset,
+                        JvmProcesses.readyPrefix(node.nodeId())).isPresent()) {
                     ready.put(node.nodeId(), true);
                     if (!node.isBroker()) {
                         out.println(node.name() + " is ready on " + node.address());
@@ -272,8 +265,8 @@ public final class ClusterOperations {
                     }
                 }
                 if (node.isBroker() && ready.containsKey(node.nodeId())) {
-                    Optional<String> unfenced = NodeLauncher.findLine(node.logFile(), offset,
-                            NodeLauncher.unfencedPrefix(node));
+                    Optional<String> unfenced = JvmProcesses.findLine(node.logFile(), offset,
+                            JvmProcesses.unfencedPrefix(node.nodeId()));
                     if (unfenced.isPresent()) {
                         out.println(unfenced.get().trim());
                         waiting.remove(node.nodeId());
@@ -281,22 +274,18 @@ public final class ClusterOperations {
                 }
             }
             out.flush();
-            if (waiting.isEmpty()) {
-                break;
-            }
-            long nowNs = System.nanoTime();
-            if (nowNs > deadlineNs) {
-                throw new IllegalStateException("not ready within " + timeout.toSeconds() + " s: " + describe(waiting, ready)
-                        + "; see " + waiting.values().iterator().next().logFile());
-            }
-            if (nowNs > nextProgressNs) {
-                out.println("  waiting for " + describe(waiting, ready) + " ("
-                        + TimeUnit.NANOSECONDS.toSeconds(nowNs - startNs) + " s of " + timeout.toSeconds() + " s)");
-                out.flush();
-                nextProgressNs = nowNs + TimeUnit.MILLISECONDS.toNanos(PROGRESS_MS);
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(POLL_MS));
-        }
+            return waiting.isEmpty();
+        }, startNs + timeout.toNanos(), POLL_MS, () -> new IllegalStateException("not ready within "
+                + timeout.toSeconds() + " s: " + describe(waiting, ready) + "; see "
+                + waiting.values().iterator().next().logFile()), nowNs -> {
+                    if (nowNs > nextProgressNs[0]) {
+                        out.println("  waiting for " + describe(waiting, ready) + " ("
+                                + TimeUnit.NANOSECONDS.toSeconds(nowNs - startNs) + " s of " + timeout.toSeconds()
+                                + " s)");
+                        out.flush();
+                        nextProgressNs[0] = nowNs + TimeUnit.MILLISECONDS.toNanos(PROGRESS_MS);
+                    }
+                });
     }
 
     /** {@code controller 3001, broker 2 to listen; broker 1 to be unfenced}. */
@@ -318,7 +307,7 @@ public final class ClusterOperations {
             return;
         }
         ClusterNode node = entry.node();
-        List<String> tail = NodeLauncher.tail(node.logFile(), logOffset, FAILURE_TAIL_LINES);
+        List<String> tail = JvmProcesses.tail(node.logFile(), logOffset, FAILURE_TAIL_LINES);
         String reason = tail.stream().filter(line -> line.startsWith("error:")).findFirst()
                 .orElse(tail.isEmpty() ? "no output" : tail.get(tail.size() - 1));
         throw new IllegalStateException(node.name() + " exited while starting (" + reason.trim() + "); see "
