@@ -118,7 +118,8 @@ public final class BrokerServer implements AutoCloseable {
         long previousEpoch = readCleanShutdownEpoch(builder.dataDir);
         BrokerLifecycle core = new BrokerLifecycle(builder.nodeId, UUID.randomUUID(), builder.endpoints, builder.rack,
                 previousEpoch, builder.heartbeatIntervalMs, 100, builder.clock.nowMs());
-        this.lifecycle = new BrokerLifecycleDriver(core, lifecycleClient, builder.clock, this::failure);
+        this.lifecycle = new BrokerLifecycleDriver(core, lifecycleClient, builder.clock, this::failure,
+                builder.sessionTimeoutMs);
         addListener((delta, image) -> {
             if (listenerFailure == null) {
                 lifecycle.setMetadataOffset(image.endOffset());
@@ -340,6 +341,7 @@ public final class BrokerServer implements AutoCloseable {
         private RaftConfig raftConfig = RaftConfig.DEFAULT;
         private Clock clock = Clock.SYSTEM;
         private int heartbeatIntervalMs = 2000;
+        private int sessionTimeoutMs = 9000;
         private long controlledShutdownTimeoutMs = 30_000;
         private final List<MetadataListener> listeners = new ArrayList<>();
         private final List<io.grpc.BindableService> services = new ArrayList<>();
@@ -417,6 +419,16 @@ public final class BrokerServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * {@code broker.session.timeout.ms}, as the controllers have it: a controlled shutdown
+         * that no controller answers for this long is given up (the broker then stops without
+         * recording a clean shutdown), since a controller that comes back fences it anyway.
+         */
+        public Builder sessionTimeoutMs(int sessionTimeoutMs) {
+            this.sessionTimeoutMs = sessionTimeoutMs;
+            return this;
+        }
+
         /** How long {@link BrokerServer#close()} waits for the controller to allow the shutdown. */
         public Builder controlledShutdownTimeoutMs(long timeoutMs) {
             this.controlledShutdownTimeoutMs = timeoutMs;
@@ -466,6 +478,10 @@ public final class BrokerServer implements AutoCloseable {
             }
             if (endpoints.isEmpty()) {
                 throw new IllegalArgumentException("broker " + nodeId + " needs at least one advertised listener");
+            }
+            if (sessionTimeoutMs <= heartbeatIntervalMs) {
+                throw new IllegalArgumentException("broker.session.timeout.ms (" + sessionTimeoutMs + ") must be above"
+                        + " broker.heartbeat.interval.ms (" + heartbeatIntervalMs + ")");
             }
             return new BrokerServer(this);
         }

@@ -30,6 +30,12 @@ public final class BrokerLifecycleDriver implements AutoCloseable {
     private final Clock clock;
     /** Why the node can no longer act on metadata, if it cannot: checked before every step. */
     private final Supplier<Optional<Throwable>> nodeFailure;
+    /** A controlled shutdown no controller answers for this long is given up (see the constructor). */
+    private final long sessionTimeoutMs;
+    /** Lifecycle thread only: when a controlled shutdown was asked for, or -1. */
+    private long shutdownAskedAtMs = -1;
+    /** Lifecycle thread only: when a controller last answered a heartbeat successfully. */
+    private long lastAnsweredMs = -1;
     /**
      * Answers and commands for the lifecycle thread. Unbounded but small: at most one request is
      * in flight, and shutdown is asked once; the applied offset travels separately.
@@ -49,13 +55,21 @@ public final class BrokerLifecycleDriver implements AutoCloseable {
      *     controller or a metadata listener failed), if it did; once present, the lifecycle
      *     stops, so no heartbeat vouches for a broker acting on a frozen image and the
      *     controller fences it when its session expires
+     * @param sessionTimeoutMs {@code broker.session.timeout.ms}: a controlled shutdown during
+     *     which no controller answers for this long is given up ({@link #controlledShutdown()}
+     *     fails), since no controller can grant it (a combined node's last voters lost their
+     *     quorum, say) and one that comes back fences the broker anyway
      */
     public BrokerLifecycleDriver(BrokerLifecycle core, ControllerApi controller, Clock clock,
-            Supplier<Optional<Throwable>> nodeFailure) {
+            Supplier<Optional<Throwable>> nodeFailure, long sessionTimeoutMs) {
         this.core = Objects.requireNonNull(core, "core");
         this.controller = Objects.requireNonNull(controller, "controller");
         this.clock = clock;
         this.nodeFailure = Objects.requireNonNull(nodeFailure, "nodeFailure");
+        if (sessionTimeoutMs <= 0) {
+            throw new IllegalArgumentException("broker.session.timeout.ms must be > 0, got " + sessionTimeoutMs);
+        }
+        this.sessionTimeoutMs = sessionTimeoutMs;
         this.thread = new Thread(this::run, "kraftlet-broker-lifecycle-" + core.brokerId());
         this.thread.setDaemon(true);
     }
@@ -74,9 +88,17 @@ public final class BrokerLifecycleDriver implements AutoCloseable {
         return unfenced;
     }
 
-    /** Starts a controlled shutdown; the future completes when the controller lets the broker stop. */
+    /**
+     * Starts a controlled shutdown; the future completes when the controller lets the broker stop,
+     * or fails once no controller answered for {@code sessionTimeoutMs}.
+     */
     public CompletableFuture<Void> controlledShutdown() {
-        inbox.add(now -> core.beginControlledShutdown(now));
+        inbox.add(now -> {
+            if (shutdownAskedAtMs < 0) {
+                shutdownAskedAtMs = now;
+            }
+            core.beginControlledShutdown(now);
+        });
         return shutdownGranted;
     }
 
@@ -98,6 +120,11 @@ public final class BrokerLifecycleDriver implements AutoCloseable {
                     return;
                 }
                 long now = clock.nowMs();
+                if (shutdownAskedAtMs >= 0 && now - Math.max(shutdownAskedAtMs, lastAnsweredMs) > sessionTimeoutMs) {
+                    log.warn("broker {}: no controller answered for {} ms (broker.session.timeout.ms) during its"
+                            + " controlled shutdown; stopping without one", core.brokerId(), sessionTimeoutMs);
+                    return;
+                }
                 core.setMetadataOffset(metadataOffset.get());
                 core.poll(now).ifPresent(this::send);
                 publish();
@@ -142,6 +169,8 @@ public final class BrokerLifecycleDriver implements AutoCloseable {
                 } else {
                     if (!reply.error().isSuccess()) {
                         log.info("broker {}: heartbeat answered {}", core.brokerId(), reply.error());
+                    } else {
+                        lastAnsweredMs = now;
                     }
                     core.handleHeartbeatReply(reply, now);
                 }

@@ -89,4 +89,39 @@ class BrokerServerTest {
             controller.close();
         }
     }
+
+    @Test
+    void aControlledShutdownNoControllerAnswersIsGivenUpAfterTheSessionTimeout() throws Exception {
+        Path controllerDir = dir.resolve("controller");
+        Path brokerDir = dir.resolve("broker");
+        MetadataQuorum.format(controllerDir, "c", 1);
+        MetadataQuorum.format(brokerDir, "c", 2);
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        String voters = "1@127.0.0.1:" + port;
+        ControllerServer controller = ControllerServer.builder().nodeId(1).clusterId("c").voters(voters)
+                .dataDir(controllerDir).build();
+        BrokerServer broker = BrokerServer.builder().nodeId(2).clusterId("c").voters(voters).dataDir(brokerDir)
+                .endpoint(new Endpoint("PLAINTEXT", "127.0.0.1", 1)).heartbeatIntervalMs(300).sessionTimeoutMs(1500)
+                .controlledShutdownTimeoutMs(java.util.concurrent.TimeUnit.HOURS.toMillis(1)).build();
+        try {
+            controller.start();
+            broker.start();
+            broker.unfenced().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            controller.close(); // the only voter: no controller can grant the shutdown now
+        }
+        // Given up after the session timeout, not after the hour the controlled shutdown may take.
+        java.util.concurrent.CompletableFuture.runAsync(broker::close).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertFalse(Files.exists(brokerDir.resolve(BrokerServer.CLEAN_SHUTDOWN_FILE)),
+                "a shutdown no controller granted is not recorded as clean");
+        IllegalArgumentException tooShort = assertThrows(IllegalArgumentException.class, () -> BrokerServer.builder()
+                .nodeId(2).clusterId("c").voters(voters).dataDir(brokerDir)
+                .endpoint(new Endpoint("PLAINTEXT", "127.0.0.1", 1)).heartbeatIntervalMs(2000).sessionTimeoutMs(2000)
+                .build());
+        assertTrue(tooShort.getMessage().contains("broker.session.timeout.ms (2000) must be above"),
+                tooShort.getMessage());
+    }
 }

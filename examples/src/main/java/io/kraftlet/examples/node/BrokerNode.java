@@ -91,6 +91,7 @@ public final class BrokerNode implements Node {
                 .raftConfig(config.raftConfig())
                 .replicationConfig(config.replicationConfig())
                 .heartbeatIntervalMs(config.controllerConfig().brokerHeartbeatIntervalMs())
+                .sessionTimeoutMs(config.controllerConfig().brokerSessionTimeoutMs())
                 .meterRegistry(metrics.registry())
                 .service(clientService);
         config.interBrokerListenerName().ifPresent(builder::interBrokerListener);

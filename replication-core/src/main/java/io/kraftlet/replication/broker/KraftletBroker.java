@@ -110,6 +110,7 @@ public final class KraftletBroker implements AutoCloseable {
                 .raftConfig(builder.raftConfig)
                 .clock(builder.clock)
                 .heartbeatIntervalMs(builder.heartbeatIntervalMs)
+                .sessionTimeoutMs(builder.sessionTimeoutMs)
                 .controlledShutdownTimeoutMs(builder.controlledShutdownTimeoutMs)
                 .metadataListener(driver)
                 .service(new ReplicationService(builder.clusterId, driver, answers))
@@ -251,6 +252,7 @@ public final class KraftletBroker implements AutoCloseable {
         private ReplicationConfig replicationConfig = ReplicationConfig.DEFAULT;
         private Clock clock = Clock.SYSTEM;
         private int heartbeatIntervalMs = 2000;
+        private int sessionTimeoutMs = 9000;
         private long controlledShutdownTimeoutMs = 30_000;
         private final List<io.grpc.BindableService> services = new java.util.ArrayList<>();
         private ControllerServer sharedController;
@@ -334,6 +336,12 @@ public final class KraftletBroker implements AutoCloseable {
         /** {@code broker.heartbeat.interval.ms}. */
         public Builder heartbeatIntervalMs(int heartbeatIntervalMs) {
             this.heartbeatIntervalMs = heartbeatIntervalMs;
+            return this;
+        }
+
+        /** {@code broker.session.timeout.ms}; see {@link BrokerServer.Builder#sessionTimeoutMs}. */
+        public Builder sessionTimeoutMs(int sessionTimeoutMs) {
+            this.sessionTimeoutMs = sessionTimeoutMs;
             return this;
         }
 
