@@ -72,7 +72,8 @@ public final class ClusterCommand implements Runnable {
             description = {"Writes a properties file per node, formats every node with one new cluster id, starts each"
                     + " as its own process and waits until every broker is unfenced; then prints the endpoints.",
                     "Brokers get ids 1..N and ports from --base-port; controllers ids from 3001 and the next ports;"
-                    + " then one metrics port per node."})
+                    + " then one metrics port per node. With --combined N: nodes 1..N, their broker listeners, then"
+                    + " their controller listeners, then their metrics ports."})
     static final class Up implements Callable<Integer> {
         @Spec
         private CommandSpec spec;
@@ -89,15 +90,30 @@ public final class ClusterCommand implements Runnable {
                 description = "How many brokers (default: ${DEFAULT-VALUE}).")
         private int brokers;
 
+        @Option(names = "--combined", paramLabel = "N",
+                description = "Instead: N combined nodes (process.roles=broker,controller), ids 1..N, each a voter and"
+                        + " a broker, as Kafka runs small clusters; not with --controllers or --brokers.")
+        private int combined;
+
         @Option(names = "--base-port", paramLabel = "PORT", defaultValue = "" + DEFAULT_BASE_PORT,
-                description = "The first of 2 x (controllers + brokers) consecutive ports (default: ${DEFAULT-VALUE}).")
+                description = "The first of 2 x (controllers + brokers), or 3 x combined, consecutive ports (default:"
+                        + " ${DEFAULT-VALUE}).")
         private int basePort;
 
         @Override
         public Integer call() {
             ClusterPlan plan;
             try {
-                plan = new ClusterPlan(dir.dir, RandomUuidCommand.randomUuid(), basePort, controllers, brokers);
+                if (spec.commandLine().getParseResult().hasMatchedOption("--combined")) {
+                    if (spec.commandLine().getParseResult().hasMatchedOption("--controllers")
+                            || spec.commandLine().getParseResult().hasMatchedOption("--brokers")) {
+                        throw new IllegalArgumentException("--combined runs nodes that are controllers and brokers at"
+                                + " once; give it without --controllers and --brokers");
+                    }
+                    plan = ClusterPlan.combined(dir.dir, RandomUuidCommand.randomUuid(), basePort, combined);
+                } else {
+                    plan = new ClusterPlan(dir.dir, RandomUuidCommand.randomUuid(), basePort, controllers, brokers);
+                }
             } catch (IllegalArgumentException bad) {
                 throw new ParameterException(spec.commandLine(), bad.getMessage(), bad);
             }

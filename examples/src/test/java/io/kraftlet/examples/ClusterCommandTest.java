@@ -49,6 +49,10 @@ class ClusterCommandTest {
                 "--base-port must leave room for 12 ports");
         assertOneLineError(KraftletCliTest.run("cluster", "up", "--dir", tmp.toString(), "--timeout", "0"), 2,
                 "--timeout must be at least 1 second");
+        assertOneLineError(KraftletCliTest.run("cluster", "up", "--dir", tmp.toString(), "--combined", "3",
+                "--brokers", "3"), 2, "--combined runs nodes that are controllers and brokers at once");
+        assertOneLineError(KraftletCliTest.run("cluster", "up", "--dir", tmp.toString(), "--combined", "0"), 2,
+                "--combined must be between 1 and 9 (each is a voter), got 0");
     }
 
     @Test

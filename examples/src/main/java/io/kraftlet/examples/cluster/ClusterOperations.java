@@ -86,8 +86,8 @@ public final class ClusterOperations {
         Map<Integer, Long> logOffsets = new LinkedHashMap<>();
         try {
             // Controllers first: brokers can do nothing until the quorum has a leader.
-            List<ClusterNode> launchOrder = Stream.concat(plan.nodes().stream().filter(node -> !node.isBroker()),
-                    plan.nodes().stream().filter(ClusterNode::isBroker)).toList();
+            List<ClusterNode> launchOrder = Stream.concat(plan.nodes().stream().filter(ClusterNode::isController),
+                    plan.nodes().stream().filter(node -> !node.isController())).toList();
             for (ClusterNode node : launchOrder) {
                 NodeLauncher.Launch launch = NodeLauncher.launch(node);
                 state = state.withProcess(node.nodeId(), launch.process());
@@ -111,11 +111,15 @@ public final class ClusterOperations {
     public void status() {
         ClusterState state = ClusterState.require(dir);
         out.println("Cluster " + state.clusterId() + " in " + dir);
-        out.println(String.format("%-6s %-11s %-8s %-6s %-6s %s", "NODE", "ROLES", "PID", "STATE", "PORT", "METRICS"));
+        // As wide as the longest roles ("broker,controller" for combined nodes), at least as "controller".
+        int rolesWidth = state.nodes().stream().mapToInt(entry -> entry.node().role().configName().length())
+                .reduce(11, Math::max);
+        String row = "%-6s %-" + rolesWidth + "s %-8s %-6s %-6s %s";
+        out.println(String.format(row, "NODE", "ROLES", "PID", "STATE", "PORT", "METRICS"));
         for (ClusterState.NodeEntry entry : state.nodes()) {
             ClusterNode node = entry.node();
             boolean alive = entry.process().map(NodeProcessId::isAlive).orElse(false);
-            out.println(String.format("%-6d %-11s %-8s %-6s %-6d %s", node.nodeId(), node.role().configName(),
+            out.println(String.format(row, node.nodeId(), node.role().configName(),
                     entry.process().map(process -> Long.toString(process.pid())).orElse("-"),
                     alive ? "alive" : "dead", node.port(), node.metricsUrl()));
         }
@@ -316,8 +320,9 @@ public final class ClusterOperations {
 
     private void printEndpoints(ClusterPlan plan) {
         out.println();
-        out.println("Cluster " + plan.clusterId() + " is up (" + plan.controllers() + " controllers, " + plan.brokers()
-                + " brokers) in " + dir);
+        out.println("Cluster " + plan.clusterId() + " is up (" + (plan.combined() > 0
+                ? plan.combined() + " combined nodes" : plan.controllers() + " controllers, " + plan.brokers() + " brokers")
+                + ") in " + dir);
         out.println("  --bootstrap-controller " + plan.bootstrapControllers());
         out.println("  --bootstrap-server " + plan.bootstrapServers());
         for (ClusterNode node : plan.nodes()) {
@@ -380,6 +385,9 @@ public final class ClusterOperations {
     static void refusePortsInUse(List<ClusterNode> nodes) {
         for (ClusterNode node : nodes) {
             refusePortInUse(node.port(), node.name() + "'s listener");
+            if (node.controllerPort() != node.port() && node.controllerPort() > 0) {
+                refusePortInUse(node.controllerPort(), node.name() + "'s controller listener");
+            }
             refusePortInUse(node.metricsPort(), node.name() + "'s metrics.port");
         }
     }

@@ -137,6 +137,9 @@ public record ClusterState(String clusterId, List<NodeEntry> nodes) {
             String prefix = "node." + node.nodeId() + ".";
             lines.put(prefix + "roles", node.role().configName());
             lines.put(prefix + "port", Integer.toString(node.port()));
+            if (node.role() == ProcessRole.COMBINED) {
+                lines.put(prefix + "controller.port", Integer.toString(node.controllerPort()));
+            }
             lines.put(prefix + "metrics.port", Integer.toString(node.metricsPort()));
             lines.put(prefix + "config", node.configFile().toString());
             lines.put(prefix + "log", node.logFile().toString());
@@ -157,8 +160,14 @@ public record ClusterState(String clusterId, List<NodeEntry> nodes) {
         for (String id : required(properties, "nodes").split(",")) {
             int nodeId = Integer.parseInt(id.trim());
             String prefix = "node." + nodeId + ".";
-            ClusterNode node = new ClusterNode(nodeId, role(required(properties, prefix + "roles")),
-                    Integer.parseInt(required(properties, prefix + "port")),
+            ProcessRole role = role(required(properties, prefix + "roles"));
+            int port = Integer.parseInt(required(properties, prefix + "port"));
+            int controllerPort = switch (role) {
+                case CONTROLLER -> port;
+                case BROKER -> -1;
+                case COMBINED -> Integer.parseInt(required(properties, prefix + "controller.port"));
+            };
+            ClusterNode node = new ClusterNode(nodeId, role, port, controllerPort,
                     Integer.parseInt(required(properties, prefix + "metrics.port")),
                     Path.of(required(properties, prefix + "config")), Path.of(required(properties, prefix + "log")));
             Optional<NodeProcessId> process = Optional.ofNullable(properties.getProperty(prefix + "pid"))

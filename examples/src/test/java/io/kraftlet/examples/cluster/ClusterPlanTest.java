@@ -73,6 +73,36 @@ class ClusterPlanTest {
     }
 
     @Test
+    void combinedNodesAreVotersAndBrokersWithTwoListenersEach() {
+        ClusterPlan combined = ClusterPlan.combined(dir, "plan-test", 9092, 3);
+        List<ClusterNode> nodes = combined.nodes();
+
+        assertEquals(List.of(1, 2, 3), nodes.stream().map(ClusterNode::nodeId).toList());
+        assertEquals(List.of(9092, 9093, 9094), nodes.stream().map(ClusterNode::port).toList());
+        assertEquals(List.of(9095, 9096, 9097), nodes.stream().map(ClusterNode::controllerPort).toList());
+        assertEquals(List.of(9098, 9099, 9100), nodes.stream().map(ClusterNode::metricsPort).toList());
+        assertEquals("combined 2", nodes.get(1).name());
+        assertEquals(dir.resolve("config/combined-2.properties"), nodes.get(1).configFile());
+        assertEquals("127.0.0.1:9092,127.0.0.1:9093,127.0.0.1:9094", combined.bootstrapServers());
+        assertEquals("127.0.0.1:9095,127.0.0.1:9096,127.0.0.1:9097", combined.bootstrapControllers());
+        assertEquals("1@127.0.0.1:9095,2@127.0.0.1:9096,3@127.0.0.1:9097", combined.quorumVoters());
+        for (ClusterNode node : nodes) {
+            NodeConfig config = NodeConfigParser.parse(combined.properties(node));
+
+            assertEquals(ProcessRole.COMBINED, config.role());
+            assertTrue(config.isVoter());
+            assertEquals(node.controllerPort(), config.listenAddress().port());
+            assertEquals(node.port(), config.brokerListener().orElseThrow().address().port());
+            assertEquals(combined.dataDir(node).resolve("partitions"), config.logDir().orElseThrow());
+        }
+        assertMessage("--combined runs nodes that are controllers and brokers at once",
+                () -> new ClusterPlan(dir, "c", 9092, 3, 0, 3));
+        assertMessage("--combined must be between 1 and 9 (each is a voter), got 10",
+                () -> ClusterPlan.combined(dir, "c", 9092, 10));
+        assertMessage("--base-port must leave room for 9 ports", () -> ClusterPlan.combined(dir, "c", 65_530, 3));
+    }
+
+    @Test
     void aRelativeDirectoryBecomesAbsolute() {
         ClusterPlan relative = new ClusterPlan(Path.of("kraftlet-cluster"), "c", 9092, 1, 1);
 

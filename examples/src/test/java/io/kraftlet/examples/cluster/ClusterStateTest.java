@@ -35,6 +35,19 @@ class ClusterStateTest {
     }
 
     @Test
+    void aCombinedClusterKeepsEachNodesControllerPort() {
+        ClusterState state = ClusterState.planned(ClusterPlan.combined(dir, "combined-state", 20_000, 3))
+                .withProcess(2, new NodeProcessId(99, Optional.empty()));
+
+        state.save(dir);
+
+        ClusterState loaded = ClusterState.load(dir).orElseThrow();
+        assertEquals(state, loaded);
+        assertEquals(20_004, loaded.entry(2).node().controllerPort());
+        assertEquals(20_001, loaded.entry(2).node().port());
+    }
+
+    @Test
     void withProcessReplacesOnlyThatNode() {
         ClusterState state = planned().withProcess(2, new NodeProcessId(7, Optional.empty()));
 

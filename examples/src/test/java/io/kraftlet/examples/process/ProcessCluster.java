@@ -50,7 +50,6 @@ final class ProcessCluster implements AutoCloseable {
     private final Map<String, String> common;
     private final Map<Integer, Integer> voterPorts = new TreeMap<>();
     private final Map<Integer, NodeProcess> nodes = new TreeMap<>();
-    private final Map<Integer, Integer> brokerPorts = new TreeMap<>();
     private Optional<TlsSettings> clientTls = Optional.empty();
 
     /**
@@ -100,30 +99,6 @@ final class ProcessCluster implements AutoCloseable {
         withLogDirs.put("log.dirs", home.resolve("node-" + nodeId).resolve("logs").toString());
         withLogDirs.putAll(extra);
         return addNode(nodeId, "broker", "PLAINTEXT://127.0.0.1:" + port, port, withLogDirs);
-    }
-
-    /**
-     * Creates (and formats) a combined node ({@code process.roles=broker,controller}): a voter
-     * on its voter port (the {@code CONTROLLER} listener, which {@link NodeProcess#port} names)
-     * and a broker on {@code PLAINTEXT://127.0.0.1:<a free port>} ({@link #brokerPort}), its
-     * partition logs in {@code node-<id>/logs}.
-     */
-    NodeProcess addCombined(int nodeId, Map<String, String> extra) {
-        int controllerPort = voterPorts.get(nodeId);
-        int brokerPort = freePorts(1).get(0);
-        brokerPorts.put(nodeId, brokerPort);
-        Map<String, String> combined = new LinkedHashMap<>();
-        combined.put("controller.listener.names", "CONTROLLER");
-        combined.put("inter.broker.listener.name", "PLAINTEXT");
-        combined.put("log.dirs", home.resolve("node-" + nodeId).resolve("logs").toString());
-        combined.putAll(extra);
-        return addNode(nodeId, "broker,controller", "PLAINTEXT://127.0.0.1:" + brokerPort
-                + ",CONTROLLER://127.0.0.1:" + controllerPort, controllerPort, combined);
-    }
-
-    /** The broker listener's port of a combined node. */
-    int brokerPort(int nodeId) {
-        return brokerPorts.get(nodeId);
     }
 
     private NodeProcess addNode(int nodeId, String role, String listener, int port, Map<String, String> extra) {
