@@ -131,6 +131,21 @@ class ClusterCommandTest {
     }
 
     @Test
+    void statusOfCombinedNodesShowsTheirControllerPorts() {
+        ClusterState.planned(ClusterPlan.combined(tmp, "combined", 20_000, 2)).save(tmp);
+
+        KraftletCliTest.Result result = KraftletCliTest.run("cluster", "status", "--dir", tmp.toString());
+
+        assertEquals(0, result.exitCode(), result.describe());
+        assertEquals(List.of(
+                "Cluster combined in " + tmp,
+                "NODE   ROLES             PID      STATE  PORT   CONTROLLER METRICS",
+                "1      broker,controller -        dead   20000  20002      http://127.0.0.1:20004/metrics",
+                "2      broker,controller -        dead   20001  20003      http://127.0.0.1:20005/metrics"),
+                result.out().lines().toList());
+    }
+
+    @Test
     void anUnknownNodeIsOneLine() {
         ClusterState.planned(new ClusterPlan(tmp, "known", 20_000, 1, 1)).save(tmp);
 

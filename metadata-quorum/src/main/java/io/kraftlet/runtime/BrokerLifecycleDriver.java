@@ -34,7 +34,7 @@ public final class BrokerLifecycleDriver implements AutoCloseable {
     private final long sessionTimeoutMs;
     /** Lifecycle thread only: when a controlled shutdown was asked for, or -1. */
     private long shutdownAskedAtMs = -1;
-    /** Lifecycle thread only: when a controller last answered a heartbeat successfully. */
+    /** Lifecycle thread only: when an active controller last answered (a reply it wrote, success or refusal). */
     private long lastAnsweredMs = -1;
     /**
      * Answers and commands for the lifecycle thread. Unbounded but small: at most one request is
@@ -120,7 +120,8 @@ public final class BrokerLifecycleDriver implements AutoCloseable {
                     return;
                 }
                 long now = clock.nowMs();
-                if (shutdownAskedAtMs >= 0 && now - Math.max(shutdownAskedAtMs, lastAnsweredMs) > sessionTimeoutMs) {
+                if (shutdownAskedAtMs >= 0 && !shutdownGranted.isDone()
+                        && now - Math.max(shutdownAskedAtMs, lastAnsweredMs) > sessionTimeoutMs) {
                     log.warn("broker {}: no controller answered for {} ms (broker.session.timeout.ms) during its"
                             + " controlled shutdown; stopping without one", core.brokerId(), sessionTimeoutMs);
                     return;
@@ -158,6 +159,7 @@ public final class BrokerLifecycleDriver implements AutoCloseable {
                     if (!reply.error().isSuccess()) {
                         log.warn("broker {}: registration refused: {}", core.brokerId(), reply.error());
                     }
+                    noteAnswer(reply.error(), now);
                     core.handleRegistrationReply(reply, now);
                 }
             }));
@@ -169,12 +171,23 @@ public final class BrokerLifecycleDriver implements AutoCloseable {
                 } else {
                     if (!reply.error().isSuccess()) {
                         log.info("broker {}: heartbeat answered {}", core.brokerId(), reply.error());
-                    } else {
-                        lastAnsweredMs = now;
                     }
+                    noteAnswer(reply.error(), now);
                     core.handleHeartbeatReply(reply, now);
                 }
             }));
+        }
+    }
+
+    /**
+     * An answer an active controller wrote (success or a refusal such as STALE_BROKER_EPOCH) shows
+     * one is there to grant a controlled shutdown; NOT_CONTROLLER and REQUEST_TIMED_OUT (which the
+     * client makes up when no controller answered) do not.
+     */
+    private void noteAnswer(io.kraftlet.controller.ApiError error, long now) {
+        if (error.error() != io.kraftlet.controller.ControllerError.NOT_CONTROLLER
+                && error.error() != io.kraftlet.controller.ControllerError.REQUEST_TIMED_OUT) {
+            lastAnsweredMs = now;
         }
     }
 

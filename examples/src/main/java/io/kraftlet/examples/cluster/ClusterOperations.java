@@ -3,6 +3,7 @@ package io.kraftlet.examples.cluster;
 import io.kraftlet.examples.config.ConfigFiles;
 import io.kraftlet.examples.config.NodeConfig;
 import io.kraftlet.examples.config.NodeConfigParser;
+import io.kraftlet.examples.config.ProcessRole;
 import io.kraftlet.log.MetaProperties;
 import io.kraftlet.quorum.MetadataQuorum;
 import java.io.IOException;
@@ -115,13 +116,26 @@ public final class ClusterOperations {
         int rolesWidth = state.nodes().stream().mapToInt(entry -> entry.node().role().configName().length())
                 .reduce(11, Math::max);
         String row = "%-6s %-" + rolesWidth + "s %-8s %-6s %-6s %s";
-        out.println(String.format(row, "NODE", "ROLES", "PID", "STATE", "PORT", "METRICS"));
+        // A combined node has a second port, its controller's: shown in a column of its own.
+        boolean combined = state.nodes().stream().anyMatch(entry -> entry.node().role() == ProcessRole.COMBINED);
+        if (combined) {
+            row = "%-6s %-" + rolesWidth + "s %-8s %-6s %-6s %-10s %s";
+            out.println(String.format(row, "NODE", "ROLES", "PID", "STATE", "PORT", "CONTROLLER", "METRICS"));
+        } else {
+            out.println(String.format(row, "NODE", "ROLES", "PID", "STATE", "PORT", "METRICS"));
+        }
         for (ClusterState.NodeEntry entry : state.nodes()) {
             ClusterNode node = entry.node();
             boolean alive = entry.process().map(NodeProcessId::isAlive).orElse(false);
-            out.println(String.format(row, node.nodeId(), node.role().configName(),
-                    entry.process().map(process -> Long.toString(process.pid())).orElse("-"),
-                    alive ? "alive" : "dead", node.port(), node.metricsUrl()));
+            String pid = entry.process().map(process -> Long.toString(process.pid())).orElse("-");
+            if (combined) {
+                out.println(String.format(row, node.nodeId(), node.role().configName(), pid, alive ? "alive" : "dead",
+                        node.port(), node.controllerPort() > 0 ? Integer.toString(node.controllerPort()) : "-",
+                        node.metricsUrl()));
+            } else {
+                out.println(String.format(row, node.nodeId(), node.role().configName(), pid, alive ? "alive" : "dead",
+                        node.port(), node.metricsUrl()));
+            }
         }
         out.flush();
     }

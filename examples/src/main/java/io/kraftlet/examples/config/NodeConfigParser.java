@@ -503,7 +503,8 @@ public final class NodeConfigParser {
         keys.put(RETRY_BACKOFF_MS, "default " + RaftConfig.DEFAULT.retryBackoffMs());
         keys.put(BROKER_HEARTBEAT_INTERVAL_MS, "how often a broker heartbeats (default "
                 + defaults.brokerHeartbeatIntervalMs() + ")");
-        keys.put(BROKER_SESSION_TIMEOUT_MS, "controller: a broker without a heartbeat for this long is fenced (default "
+        keys.put(BROKER_SESSION_TIMEOUT_MS, "controller: a broker without a heartbeat for this long is fenced; broker: a"
+                + " controlled shutdown no controller answers for this long is given up (default "
                 + defaults.brokerSessionTimeoutMs() + ")");
         keys.put(BROKER_RACK, "broker: the rack it registers with (default none)");
         keys.put(AUTO_LEADER_REBALANCE_ENABLE, "controller: move leadership back to preferred replicas (default "

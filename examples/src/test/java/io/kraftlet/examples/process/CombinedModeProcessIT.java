@@ -85,6 +85,17 @@ class CombinedModeProcessIT {
         for (int node = 1; node <= NODES; node++) {
             assertTrue(up.out().contains("broker " + node + " unfenced with epoch "), up.out());
         }
+        CliProcess.Run status = CliProcess.kraftlet(TIMEOUT, "cluster", "status", "--dir", dir.toString());
+        assertEquals(0, status.exitCode(), status.out());
+        List<String> rows = status.out().lines().toList();
+        assertEquals(List.of("NODE", "ROLES", "PID", "STATE", "PORT", "CONTROLLER", "METRICS"),
+                List.of(rows.get(1).trim().split("\\s+")), status.out());
+        for (int node = 1; node <= NODES; node++) {
+            String[] columns = rows.get(1 + node).trim().split("\\s+");
+            assertEquals(List.of(Integer.toString(node), "broker,controller", "alive",
+                    Integer.toString(basePort + node - 1), Integer.toString(basePort + NODES + node - 1)),
+                    List.of(columns[0], columns[1], columns[3], columns[4], columns[5]), status.out());
+        }
         String clusterId = ClusterState.require(dir).clusterId();
         controller = ControllerClient.builder().clusterId(clusterId).controllers(IntStream.rangeClosed(1, NODES)
                 .mapToObj(id -> id + "@127.0.0.1:" + (basePort + NODES + id - 1)).collect(Collectors.joining(",")))
@@ -100,10 +111,10 @@ class CombinedModeProcessIT {
         assertEquals(0, described.exitCode(), described.toString());
         assertTrue(described.stdout().startsWith("Topic: " + TOPIC + "\tTopicId: "), described.toString());
         assertEquals(4, described.stdout().lines().count(), described.toString());
-        CliProcess.ToolRun status = tool("", "metadata-quorum", "--bootstrap-controller", controllers, "describe",
+        CliProcess.ToolRun quorum = tool("", "metadata-quorum", "--bootstrap-controller", controllers, "describe",
                 "--status");
-        assertEquals(0, status.exitCode(), status.toString());
-        assertTrue(status.stdout().startsWith("ClusterId:              " + clusterId + "\n"), status.toString());
+        assertEquals(0, quorum.exitCode(), quorum.toString());
+        assertTrue(quorum.stdout().startsWith("ClusterId:              " + clusterId + "\n"), quorum.toString());
 
         List<String> before = lines("before", 9);
         CliProcess.ToolRun produced = tool(String.join("\n", before) + "\n", "console-producer", "--bootstrap-server",

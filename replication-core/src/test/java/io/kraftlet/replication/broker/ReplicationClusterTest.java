@@ -100,9 +100,13 @@ class ReplicationClusterTest {
         // A broker's listener forwards the controller API to the active controller (tools may use brokers).
         try (io.kraftlet.transport.grpc.ControllerClient viaBroker = io.kraftlet.transport.grpc.ControllerClient.builder()
                 .clusterId(CLUSTER).controllers("103@127.0.0.1:" + brokerPorts.get(103)).build()) {
-            ControllerApi.DescribeTopicsReply described = viaBroker.describeTopics(List.of(TOPIC)).get(20, TimeUnit.SECONDS);
-            assertEquals(3, described.topics().get(0).partitions().size(), described.toString());
-            assertEquals("2", described.topics().get(0).configs().get("min.insync.replicas"), described.toString());
+            // Reads may be answered by a standby controller, whose image can trail the brokers' by a fetch.
+            ControllerApi.DescribeTopicsReply[] described = new ControllerApi.DescribeTopicsReply[1];
+            await(() -> {
+                described[0] = viaBroker.describeTopics(List.of(TOPIC)).join();
+                return described[0].topics().get(0).partitions().size() == 3;
+            }, "a controller describes " + TOPIC + " through broker 103");
+            assertEquals("2", described[0].topics().get(0).configs().get("min.insync.replicas"), described[0].toString());
         }
 
         for (int round = 0; round < 20; round++) {
