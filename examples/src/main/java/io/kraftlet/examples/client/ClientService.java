@@ -3,13 +3,9 @@ package io.kraftlet.examples.client;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.kraftlet.proto.client.ClientError;
-import io.kraftlet.proto.client.FetchRequest;
-import io.kraftlet.proto.client.FetchResponse;
 import io.kraftlet.proto.client.KRaftClientGrpc;
 import io.kraftlet.proto.client.MetadataRequest;
 import io.kraftlet.proto.client.MetadataResponse;
-import io.kraftlet.proto.client.ProduceRequest;
-import io.kraftlet.proto.client.ProduceResponse;
 import io.kraftlet.replication.broker.KraftletBroker;
 import io.kraftlet.transport.grpc.BoundedCalls;
 import io.kraftlet.transport.grpc.MalformedMessageException;
@@ -25,17 +21,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The broker side of {@code kraftlet.client.KRaftClient}: Metadata from the broker's metadata
- * image, Produce through {@link KraftletBroker#append} and Fetch through
- * {@link KraftletBroker#read}. Register it with {@code KraftletBroker.Builder.service} so it is
+ * image, with the active controller as the broker's quorum member last heard it. (Clients
+ * produce and read over the broker's {@code KRaftReplication} service.) Register it with
+ * {@code KraftletBroker.Builder.service} so it is
  * served on the broker's listener; since the broker is built after its services, the service
  * reaches the broker through a supplier, and answers {@code UNAVAILABLE} until it returns one.
  *
  * <p>Each handler runs on a gRPC thread and only parses and checks there: a malformed request
  * is refused with {@code INVALID_ARGUMENT} naming the field ({@link ClientMapping}); a request
  * for another cluster (a non-empty {@code cluster_id} that is not this broker's) is answered
- * INCONSISTENT_CLUSTER_ID naming both ids. The broker's futures complete on its replication
- * thread, so every answer is built and sent on this service's own small executor: neither the
- * gRPC threads nor the replication thread ever wait for or write a reply.
+ * INCONSISTENT_CLUSTER_ID naming both ids. Every answer is built and sent on this service's own
+ * small executor: the gRPC threads never wait for the quorum.
  *
  * <p>Bounded: at most {@link #MAX_IN_FLIGHT_REQUESTS} calls wait for the broker at once; past
  * that a call ends at once with {@code RESOURCE_EXHAUSTED}, which clients retry after a back-off.
@@ -47,7 +43,7 @@ import org.slf4j.LoggerFactory;
 public final class ClientService extends KRaftClientGrpc.KRaftClientImplBase implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClientService.class);
 
-    /** Client calls that may wait for the broker at once (acks=all produces wait for the ISR). */
+    /** Client calls that may wait for the broker at once. */
     public static final int MAX_IN_FLIGHT_REQUESTS = 1024;
     /** How long Metadata waits for the local quorum to name the active controller before saying -1. */
     static final long CONTROLLER_LOOKUP_TIMEOUT_MS = 1_000;
@@ -87,24 +83,6 @@ public final class ClientService extends KRaftClientGrpc.KRaftClientImplBase imp
                         controllerId, request.getTopicsList())),
                 message -> MetadataResponse.newBuilder().setError(ClientError.INCONSISTENT_CLUSTER_ID)
                         .setErrorMessage(message).setClusterId(clusterId).setControllerId(-1).build(), observer);
-    }
-
-    @Override
-    public void produce(ProduceRequest request, StreamObserver<ProduceResponse> observer) {
-        handle("Produce", request.getClusterId(), () -> ClientMapping.toRecord(request),
-                (served, produce) -> served.append(produce.topicPartition(), produce.records(), produce.acks(),
-                        produce.timeoutMs()).thenApply(ClientMapping::toProto),
-                message -> ProduceResponse.newBuilder().setError(ClientError.INCONSISTENT_CLUSTER_ID)
-                        .setErrorMessage(message).setBaseOffset(-1).build(), observer);
-    }
-
-    @Override
-    public void fetch(FetchRequest request, StreamObserver<FetchResponse> observer) {
-        handle("Fetch", request.getClusterId(), () -> ClientMapping.toRecord(request),
-                (served, fetch) -> served.read(fetch.topicPartition(), fetch.offset(), fetch.maxBytes())
-                        .thenApply(read -> ClientMapping.toProto(read, fetch.offset())),
-                message -> FetchResponse.newBuilder().setError(ClientError.INCONSISTENT_CLUSTER_ID)
-                        .setErrorMessage(message).setHighWatermark(-1).setLogStartOffset(-1).build(), observer);
     }
 
     /** A call on the broker: the answer, as a future that completes on any thread. */

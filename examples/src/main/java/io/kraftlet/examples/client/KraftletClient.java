@@ -7,13 +7,16 @@ import io.grpc.ManagedChannelBuilder;
 import io.kraftlet.metadata.Endpoint;
 import io.kraftlet.metadata.TopicPartition;
 import io.kraftlet.proto.client.ClientError;
-import io.kraftlet.proto.client.FetchResponse;
 import io.kraftlet.proto.client.KRaftClientGrpc;
 import io.kraftlet.proto.client.MetadataRequest;
 import io.kraftlet.proto.client.MetadataResponse;
-import io.kraftlet.proto.client.ProduceResponse;
+import io.kraftlet.proto.replication.KRaftReplicationGrpc;
+import io.kraftlet.raft.Batch;
+import io.kraftlet.replication.ProduceRequest;
 import io.kraftlet.replication.ProduceResult;
+import io.kraftlet.replication.ReadResult;
 import io.kraftlet.replication.ReplicationError;
+import io.kraftlet.replication.grpc.ReplicationMapping;
 import io.kraftlet.transport.grpc.HostPort;
 import io.kraftlet.transport.grpc.MalformedMessageException;
 import java.util.ArrayList;
@@ -35,8 +38,9 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
- * A small producer and consumer for a kraftlet cluster, over the brokers' {@code KRaftClient}
- * gRPC service, with Kafka's {@code bootstrap.servers} semantics.
+ * A small producer and consumer for a kraftlet cluster, with Kafka's {@code bootstrap.servers}
+ * semantics: metadata from the brokers' {@code KRaftClient} gRPC service, produce and read at
+ * partition leaders over their {@code KRaftReplication} service.
  *
  * <ul>
  *   <li><b>Metadata.</b> Any listed server may answer; unreachable ones are skipped. Once
@@ -195,9 +199,9 @@ public final class KraftletClient implements AutoCloseable {
      */
     public ProduceResult produce(String topic, int partition, List<byte[]> values, int acks) {
         TopicPartition tp = new TopicPartition(topic, partition);
+        ProduceRequest request = new ProduceRequest(tp, values, acks, requestTimeoutMs);
         return withLeader("produce to " + tp, tp,
-                (stub, id) -> ClientMapping.toRecord(stub.produce(ClientMapping.toProto(id, tp, values, acks,
-                        requestTimeoutMs))),
+                (stub, id) -> ReplicationMapping.toRecord(stub.produce(ReplicationMapping.toProto(request, id))),
                 ProduceResult::failed, ProduceResult::error, requestTimeoutMs + DEADLINE_SLACK_MS);
     }
 
@@ -214,12 +218,31 @@ public final class KraftletClient implements AutoCloseable {
     public FetchResult fetch(String topic, int partition, long offset, int maxBytes) {
         TopicPartition tp = new TopicPartition(topic, partition);
         return withLeader("fetch from " + tp, tp,
-                (stub, id) -> {
-                    FetchResponse response = stub.fetch(ClientMapping.toProto(id, tp, offset, maxBytes));
-                    return ClientMapping.toRecord(response);
-                },
+                (stub, id) -> records(ReplicationMapping.toRecord(stub.read(ReplicationMapping.readRequest(tp, offset,
+                        maxBytes, id))), offset),
                 (error, message) -> new FetchResult(error, List.of(), -1, -1, message), FetchResult::error,
                 requestTimeoutMs);
+    }
+
+    /** The records of a read, from {@code offset} on: its first batch may start before it. */
+    static FetchResult records(ReadResult read, long offset) {
+        if (read.error() != ReplicationError.NONE) {
+            return new FetchResult(read.error(), List.of(), read.highWatermark(), read.logStartOffset(),
+                    read.message());
+        }
+        List<FetchResult.ConsumedRecord> records = new ArrayList<>();
+        for (Batch batch : read.batches()) {
+            if (batch.control()) {
+                continue; // the log's own markers, not the producers' records
+            }
+            for (int i = 0; i < batch.records().size(); i++) {
+                long recordOffset = batch.baseOffset() + i;
+                if (recordOffset >= offset) {
+                    records.add(new FetchResult.ConsumedRecord(recordOffset, batch.records().get(i)));
+                }
+            }
+        }
+        return new FetchResult(ReplicationError.NONE, records, read.highWatermark(), read.logStartOffset(), "");
     }
 
     /**
@@ -227,7 +250,7 @@ public final class KraftletClient implements AutoCloseable {
      * attempts or time run out.
      */
     private <R> R withLeader(String what, TopicPartition tp,
-            BiFunction<KRaftClientGrpc.KRaftClientBlockingStub, String, R> call,
+            BiFunction<KRaftReplicationGrpc.KRaftReplicationBlockingStub, String, R> call,
             BiFunction<ReplicationError, String, R> failed, Function<R, ReplicationError> errorOf, long deadlineMs) {
         long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(deliveryTimeoutMs);
         R last = null;
@@ -262,7 +285,8 @@ public final class KraftletClient implements AutoCloseable {
             } else {
                 HostPort server = new HostPort(leader.get().host(), leader.get().port());
                 try {
-                    R answer = call.apply(stub(server, deadlineMs), clusterId);
+                    R answer = call.apply(KRaftReplicationGrpc.newBlockingStub(channel(server))
+                            .withDeadlineAfter(deadlineMs, TimeUnit.MILLISECONDS), clusterId);
                     if (!retriable(errorOf.apply(answer))) {
                         return answer;
                     }
@@ -312,9 +336,12 @@ public final class KraftletClient implements AutoCloseable {
     }
 
     private KRaftClientGrpc.KRaftClientBlockingStub stub(HostPort server, long deadlineMs) {
-        ManagedChannel channel = channels.computeIfAbsent(server, address ->
+        return KRaftClientGrpc.newBlockingStub(channel(server)).withDeadlineAfter(deadlineMs, TimeUnit.MILLISECONDS);
+    }
+
+    private ManagedChannel channel(HostPort server) {
+        return channels.computeIfAbsent(server, address ->
                 ManagedChannelBuilder.forAddress(address.host(), address.port()).usePlaintext().build());
-        return KRaftClientGrpc.newBlockingStub(channel).withDeadlineAfter(deadlineMs, TimeUnit.MILLISECONDS);
     }
 
     private static String describe(StatusRuntimeException failure) {

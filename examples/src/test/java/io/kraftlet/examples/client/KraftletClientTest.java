@@ -12,8 +12,10 @@ import io.kraftlet.image.TopicImage;
 import io.kraftlet.metadata.Endpoint;
 import io.kraftlet.quorum.ControllerServer;
 import io.kraftlet.quorum.MetadataQuorum;
+import io.kraftlet.raft.Batch;
 import io.kraftlet.replication.ProduceAcks;
 import io.kraftlet.replication.ProduceResult;
+import io.kraftlet.replication.ReadResult;
 import io.kraftlet.replication.ReplicationConfig;
 import io.kraftlet.replication.ReplicationError;
 import io.kraftlet.replication.broker.KraftletBroker;
@@ -143,6 +145,25 @@ class KraftletClientTest {
             ClientException unknown = assertThrows(ClientException.class, () -> client.topic("no-such-topic", 200));
             assertEquals("topic 'no-such-topic' does not exist (UNKNOWN_TOPIC_OR_PARTITION)", unknown.getMessage());
         }
+    }
+
+    @Test
+    void aFetchSkipsRecordsBeforeTheOffsetAndControlBatches() {
+        ReadResult read = new ReadResult(ReplicationError.NONE, List.of(
+                new Batch(10, 1, 0, false, List.of(bytes("r10"), bytes("r11"), bytes("r12"))),
+                new Batch(13, 1, 0, true, List.of(bytes("control"))),
+                new Batch(14, 2, 0, false, List.of(bytes("r14")))), 15, 3, "");
+        FetchResult fetched = KraftletClient.records(read, 11);
+        assertEquals(List.of(11L, 12L, 14L), fetched.records().stream().map(FetchResult.ConsumedRecord::offset).toList());
+        assertEquals("r11", new String(fetched.records().get(0).value(), StandardCharsets.UTF_8));
+        assertEquals(15, fetched.highWatermark());
+        assertEquals(3, fetched.logStartOffset());
+
+        FetchResult refused = KraftletClient.records(
+                ReadResult.failed(ReplicationError.OFFSET_OUT_OF_RANGE, 15, 3, "offset 99 not in [3, 15]"), 99);
+        assertEquals(ReplicationError.OFFSET_OUT_OF_RANGE, refused.error());
+        assertEquals("offset 99 not in [3, 15]", refused.message());
+        assertEquals(3, refused.logStartOffset());
     }
 
     @Test
