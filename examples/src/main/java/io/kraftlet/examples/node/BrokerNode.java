@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * live in {@code log.dirs}: it leads and follows them as the metadata image says, replicating
  * with the {@code replica.*} settings, and serves the {@code KRaftReplication} gRPC service
  * (follower fetch, produce, read) on the same listener, next to the {@code KRaftClient} service
- * ({@link ClientService}: metadata, produce and fetch for the example tools and client).
+ * ({@link ClientService}: metadata for the example tools and client, which produce and read
+ * over {@code KRaftReplication}).
  *
  * <p>With {@code process.roles=broker,controller} (combined mode) the node also runs a
  * {@link ControllerServer}, a voter serving the quorum and controller RPCs on the listener that

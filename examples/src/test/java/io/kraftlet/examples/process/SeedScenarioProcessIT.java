@@ -196,7 +196,7 @@ class SeedScenarioProcessIT {
             DescribeClusterReply described = get(client.describeCluster());
             TopicDescription topic = topic();
             if (described.controller() == null || described.controller().controllerId() != activeId
-                    || topic.error() != ApiError.NONE) {
+                    || !topic.error().isSuccess()) {
                 return false;
             }
             StringBuilder replicas = new StringBuilder();
@@ -223,7 +223,7 @@ class SeedScenarioProcessIT {
 
     private TopicDescription awaitTopic(String what, Predicate<TopicDescription> condition) {
         return Poll.value(what, TIMEOUT, cluster::diagnostics, () -> Optional.of(topic())
-                .filter(topic -> topic.error() == ApiError.NONE && condition.test(topic)));
+                .filter(topic -> topic.error().isSuccess() && condition.test(topic)));
     }
 
     /** The topic as a controller describes it: a standby may not have replayed its creation yet. */
