@@ -1,5 +1,7 @@
 package io.kraftlet.quorum;
 
+import static io.kraftlet.quorum.ClusterTestSupport.await;
+import static io.kraftlet.quorum.ClusterTestSupport.freePorts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -16,8 +18,6 @@ import io.kraftlet.raft.QuorumDescription;
 import io.kraftlet.transport.grpc.ControllerClient;
 import io.kraftlet.transport.grpc.ControllerService;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,8 +26,6 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CombinedNodeTest {
     private static final String CLUSTER = "combined-node-test";
-    private static final Duration DEADLINE = Duration.ofSeconds(60);
+    private static final Duration DEADLINE = ClusterTestSupport.DEADLINE;
     private static final ControllerConfig CONTROLLER_CONFIG = ControllerConfig.DEFAULT.withSessionTimeout(3000, 300);
 
     @TempDir
@@ -154,7 +152,7 @@ class CombinedNodeTest {
         assertTrue(controller.isActive() && controller.failure().isEmpty());
     }
 
-    private Node startNode(int id) throws IOException {
+    private Node startNode(int id) {
         Path data = dir.resolve("node-" + id);
         ControllerServer controller = ControllerServer.builder().nodeId(id).clusterId(CLUSTER).voters(voters)
                 .dataDir(data).controllerConfig(CONTROLLER_CONFIG).meterRegistry(new SimpleMeterRegistry()).build();
@@ -176,30 +174,5 @@ class CombinedNodeTest {
 
     private static TopicImage topic(MetadataImage image) {
         return image.topics().topic("topic-p3r3");
-    }
-
-    private static void await(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-        }
-    }
-
-    /** Free loopback ports, all held open at once so none is handed out twice. */
-    private static List<Integer> freePorts(int count) throws IOException {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            for (int i = 0; i < count; i++) {
-                sockets.add(new ServerSocket(0));
-            }
-            return sockets.stream().map(ServerSocket::getLocalPort).toList();
-        } finally {
-            for (ServerSocket socket : sockets) {
-                socket.close();
-            }
-        }
     }
 }

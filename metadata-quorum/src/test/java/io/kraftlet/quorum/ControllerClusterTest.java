@@ -1,5 +1,7 @@
 package io.kraftlet.quorum;
 
+import static io.kraftlet.quorum.ClusterTestSupport.await;
+import static io.kraftlet.quorum.ClusterTestSupport.freePorts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,14 +18,11 @@ import io.kraftlet.metadata.Endpoint;
 import io.kraftlet.metadata.TopicPartition;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ControllerClusterTest {
     private static final String CLUSTER = "controller-cluster-test";
-    private static final Duration DEADLINE = Duration.ofSeconds(60);
+    private static final Duration DEADLINE = ClusterTestSupport.DEADLINE;
     private static final ControllerConfig CONTROLLER_CONFIG = ControllerConfig.DEFAULT
             .withSessionTimeout(3000, 300);
 
@@ -55,7 +54,8 @@ class ControllerClusterTest {
 
     @Test
     void brokersRegisterTopicsAreLedAndLeadershipMovesOnControlledShutdownAndFailover() throws Exception {
-        voters = "1@127.0.0.1:" + freePort() + ",2@127.0.0.1:" + freePort() + ",3@127.0.0.1:" + freePort();
+        List<Integer> ports = freePorts(3);
+        voters = "1@127.0.0.1:" + ports.get(0) + ",2@127.0.0.1:" + ports.get(1) + ",3@127.0.0.1:" + ports.get(2);
         for (int id = 1; id <= 3; id++) {
             MetadataQuorum.format(dir.resolve("controller-" + id), CLUSTER, id);
             ControllerServer controller = ControllerServer.builder().nodeId(id).clusterId(CLUSTER).voters(voters)
@@ -134,7 +134,7 @@ class ControllerClusterTest {
 
     @Test
     void aRestartedControllerReloadsItsImageFromSnapshotAndLog() throws Exception {
-        voters = "1@127.0.0.1:" + freePort();
+        voters = "1@127.0.0.1:" + freePorts(1).get(0);
         Path data = dir.resolve("solo");
         MetadataQuorum.format(data, CLUSTER, 1);
         ControllerServer first = ControllerServer.builder().nodeId(1).clusterId(CLUSTER).voters(voters).dataDir(data)
@@ -198,21 +198,5 @@ class ControllerClusterTest {
 
     private static TopicImage topic(MetadataImage image) {
         return image.topics().topic("topic-p3r3");
-    }
-
-    private static void await(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

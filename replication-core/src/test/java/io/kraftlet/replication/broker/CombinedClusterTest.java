@@ -1,5 +1,10 @@
 package io.kraftlet.replication.broker;
 
+import static io.kraftlet.quorum.ClusterTestSupport.await;
+import static io.kraftlet.quorum.ClusterTestSupport.freePorts;
+import static io.kraftlet.replication.broker.BrokerClusterSupport.bytes;
+import static io.kraftlet.replication.broker.BrokerClusterSupport.everyPartition;
+import static io.kraftlet.replication.broker.BrokerClusterSupport.readAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,31 +15,21 @@ import io.kraftlet.controller.ControllerError;
 import io.kraftlet.controller.ElectionType;
 import io.kraftlet.image.MetadataImage;
 import io.kraftlet.image.PartitionRegistration;
-import io.kraftlet.image.TopicImage;
 import io.kraftlet.metadata.Endpoint;
 import io.kraftlet.metadata.TopicPartition;
 import io.kraftlet.quorum.ControllerServer;
 import io.kraftlet.quorum.MetadataQuorum;
-import io.kraftlet.raft.Batch;
 import io.kraftlet.replication.ProduceAcks;
 import io.kraftlet.replication.ProduceResult;
-import io.kraftlet.replication.ReadResult;
 import io.kraftlet.replication.ReplicationConfig;
 import io.kraftlet.replication.ReplicationError;
 import io.kraftlet.transport.grpc.ControllerClient;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CombinedClusterTest {
     private static final String CLUSTER = "combined-cluster-test";
     private static final String TOPIC = "topic-p3r3";
-    private static final Duration DEADLINE = Duration.ofSeconds(60);
+    private static final Duration DEADLINE = io.kraftlet.quorum.ClusterTestSupport.DEADLINE;
 
     @TempDir
     Path dir;
@@ -96,7 +91,7 @@ class CombinedClusterTest {
         brokers.remove(2).close();
         controllers.remove(2).close();
         KraftletBroker one = brokers.get(1);
-        await(() -> everyPartition(one.image(), p -> !p.inIsr(2) && p.leader() != 2), "node 2 left the ISRs");
+        await(() -> everyPartition(one.image(), TOPIC, p -> !p.inIsr(2) && p.leader() != 2), "node 2 left the ISRs");
         for (int round = 0; round < 10; round++) {
             produceToEveryPartition("two-" + round);
         }
@@ -108,7 +103,7 @@ class CombinedClusterTest {
         // serves every record, including those written while it was away.
         brokers.get(1).controller().electLeaders(new ControllerApi.ElectLeadersRequest(ElectionType.PREFERRED,
                 List.of(0, 1, 2).stream().map(p -> new TopicPartition(TOPIC, p)).toList())).get(30, TimeUnit.SECONDS);
-        await(() -> everyPartition(one.image(), p -> p.leader() == p.replicas().get(0))
+        await(() -> everyPartition(one.image(), TOPIC, p -> p.leader() == p.replicas().get(0))
                 && brokers.get(2).stats().leaderCount() >= 1, "node 2 leads its preferred partitions again");
 
         for (Map.Entry<Integer, Map<Long, String>> entry : acknowledged.entrySet()) {
@@ -163,68 +158,16 @@ class CombinedClusterTest {
         }
     }
 
-    private Map<Long, String> readAll(KraftletBroker leader, TopicPartition tp) throws Exception {
-        Map<Long, String> values = new TreeMap<>();
-        long offset = 0;
-        while (true) {
-            ReadResult result = leader.read(tp, offset, 1 << 20).get(20, TimeUnit.SECONDS);
-            assertEquals(ReplicationError.NONE, result.error(), result.message());
-            if (result.batches().isEmpty()) {
-                return values;
-            }
-            for (Batch batch : result.batches()) {
-                for (int i = 0; i < batch.records().size(); i++) {
-                    values.put(batch.baseOffset() + i, new String(batch.records().get(i), StandardCharsets.UTF_8));
-                }
-                offset = batch.endOffset();
-            }
-        }
-    }
-
     private void awaitFullIsrs() {
         for (KraftletBroker broker : brokers.values()) {
-            await(() -> everyPartition(broker.image(), p -> p.isrSize() == 3 && p.hasLeader()),
+            await(() -> everyPartition(broker.image(), TOPIC, p -> p.isrSize() == 3 && p.hasLeader()),
                     "node " + broker.nodeId() + " sees every ISR at 3");
         }
         await(() -> brokers.values().stream().mapToInt(b -> b.stats().leaderCount()).sum() == 3,
                 "three partitions are led");
     }
 
-    private static boolean everyPartition(MetadataImage image, Predicate<PartitionRegistration> test) {
-        TopicImage topic = image.topics().topic(TOPIC);
-        return topic != null && topic.partitions().stream().allMatch(test);
-    }
-
     private static PartitionRegistration partition(MetadataImage image, int p) {
         return image.topics().topic(TOPIC).partition(p);
-    }
-
-    private static byte[] bytes(String value) {
-        return value.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static void await(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-        }
-    }
-
-    /** Free loopback ports, all held open at once so none is handed out twice. */
-    private static List<Integer> freePorts(int count) throws IOException {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            for (int i = 0; i < count; i++) {
-                sockets.add(new ServerSocket(0));
-            }
-            return sockets.stream().map(ServerSocket::getLocalPort).toList();
-        } finally {
-            for (ServerSocket socket : sockets) {
-                socket.close();
-            }
-        }
     }
 }

@@ -1,5 +1,10 @@
 package io.kraftlet.replication.broker;
 
+import static io.kraftlet.quorum.ClusterTestSupport.await;
+import static io.kraftlet.quorum.ClusterTestSupport.freePorts;
+import static io.kraftlet.replication.broker.BrokerClusterSupport.bytes;
+import static io.kraftlet.replication.broker.BrokerClusterSupport.everyPartition;
+import static io.kraftlet.replication.broker.BrokerClusterSupport.readAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,12 +13,10 @@ import io.kraftlet.controller.ControllerConfig;
 import io.kraftlet.controller.ControllerError;
 import io.kraftlet.image.MetadataImage;
 import io.kraftlet.image.PartitionRegistration;
-import io.kraftlet.image.TopicImage;
 import io.kraftlet.metadata.Endpoint;
 import io.kraftlet.metadata.TopicPartition;
 import io.kraftlet.quorum.ControllerServer;
 import io.kraftlet.quorum.MetadataQuorum;
-import io.kraftlet.raft.Batch;
 import io.kraftlet.replication.ProduceAcks;
 import io.kraftlet.replication.ProduceRequest;
 import io.kraftlet.replication.ProduceResult;
@@ -22,8 +25,6 @@ import io.kraftlet.replication.ReplicationConfig;
 import io.kraftlet.replication.ReplicationError;
 import io.kraftlet.replication.grpc.ReplicationClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,8 +33,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,7 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ReplicationClusterTest {
     private static final String CLUSTER = "replication-cluster-test";
     private static final String TOPIC = "topic-p3r3";
-    private static final Duration DEADLINE = Duration.ofSeconds(60);
+    private static final Duration DEADLINE = io.kraftlet.quorum.ClusterTestSupport.DEADLINE;
 
     @TempDir
     Path dir;
@@ -70,7 +69,8 @@ class ReplicationClusterTest {
 
     @Test
     void theSeedScenarioWithData() throws Exception {
-        voters = "1@127.0.0.1:" + freePort() + ",2@127.0.0.1:" + freePort() + ",3@127.0.0.1:" + freePort();
+        List<Integer> ports = freePorts(6);
+        voters = "1@127.0.0.1:" + ports.get(0) + ",2@127.0.0.1:" + ports.get(1) + ",3@127.0.0.1:" + ports.get(2);
         for (int id = 1; id <= 3; id++) {
             MetadataQuorum.format(dir.resolve("controller-" + id), CLUSTER, id);
             ControllerServer controller = ControllerServer.builder().nodeId(id).clusterId(CLUSTER).voters(voters)
@@ -81,7 +81,7 @@ class ReplicationClusterTest {
         }
         for (int id = 101; id <= 103; id++) {
             MetadataQuorum.format(dir.resolve("broker-" + id + "-metadata"), CLUSTER, id);
-            brokerPorts.put(id, freePort());
+            brokerPorts.put(id, ports.get(id - 98));
             startBroker(id);
         }
         for (KraftletBroker broker : brokers.values()) {
@@ -129,14 +129,14 @@ class ReplicationClusterTest {
 
         // One broker stops: its replicas leave the ISRs, and acks=all goes on with two.
         brokers.remove(102).close();
-        await(() -> everyPartition(admin.image(), p -> !p.inIsr(102) && p.leader() != 102), "broker 102 left the ISRs");
+        await(() -> everyPartition(admin.image(), TOPIC, p -> !p.inIsr(102) && p.leader() != 102), "broker 102 left the ISRs");
         for (int round = 0; round < 10; round++) {
             produceToEveryPartition(ProduceAcks.ALL, "two-" + round, true);
         }
 
         // A second one stops: ISRs of one, below min.insync.replicas=2.
         brokers.remove(103).close();
-        await(() -> everyPartition(admin.image(), p -> p.isr().equals(List.of(101))), "ISRs are {101}");
+        await(() -> everyPartition(admin.image(), TOPIC, p -> p.isr().equals(List.of(101))), "ISRs are {101}");
         // The meters say so: broker 101 leads all three partitions, each under min ISR.
         await(() -> gauge(101, "LeaderCount") == 3 && gauge(101, "UnderMinIsrPartitionCount") == 3
                 && gauge(101, "UnderReplicatedPartitions") == 3 && gauge(101, "AtMinIsrPartitionCount") == 0,
@@ -201,27 +201,9 @@ class ReplicationClusterTest {
         }
     }
 
-    private Map<Long, String> readAll(KraftletBroker leader, TopicPartition tp) throws Exception {
-        Map<Long, String> values = new TreeMap<>();
-        long offset = 0;
-        while (true) {
-            ReadResult result = leader.read(tp, offset, 1 << 20).get(20, TimeUnit.SECONDS);
-            assertEquals(ReplicationError.NONE, result.error(), result.message());
-            if (result.batches().isEmpty()) {
-                return values;
-            }
-            for (Batch batch : result.batches()) {
-                for (int i = 0; i < batch.records().size(); i++) {
-                    values.put(batch.baseOffset() + i, new String(batch.records().get(i), StandardCharsets.UTF_8));
-                }
-                offset = batch.endOffset();
-            }
-        }
-    }
-
     private void awaitFullIsrs(int size) {
         for (KraftletBroker broker : brokers.values()) {
-            await(() -> everyPartition(broker.image(), p -> p.isrSize() == size && p.hasLeader()),
+            await(() -> everyPartition(broker.image(), TOPIC, p -> p.isrSize() == size && p.hasLeader()),
                     "broker " + broker.nodeId() + " sees every ISR at " + size);
         }
         // The leaders act on that image too (they lead and serve).
@@ -233,32 +215,7 @@ class ReplicationClusterTest {
         return registries.get(brokerId).get("kraftlet.replication." + name).gauge().value();
     }
 
-    private static boolean everyPartition(MetadataImage image, java.util.function.Predicate<PartitionRegistration> test) {
-        TopicImage topic = image.topics().topic(TOPIC);
-        return topic != null && topic.partitions().stream().allMatch(test);
-    }
-
     private static PartitionRegistration partition(MetadataImage image, int p) {
         return image.topics().topic(TOPIC).partition(p);
-    }
-
-    private static byte[] bytes(String value) {
-        return value.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static void await(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }
